@@ -1,0 +1,156 @@
+/**
+ * The models `<peft-calculator>` knows by name: dimensions and where each number comes from.
+ * Results (parameter counts, memory) are never stored here; `widgets/core/peft-cost.ts`
+ * computes them, and tests check the totals land near each model's nominal size.
+ *
+ * kvDim = key/value heads × head size: equal to dModel under multi-head attention, narrower
+ * under grouped-query attention (Llama 2 70B and Mistral 7B: 8 KV heads × 128 = 1024).
+ * gatedMlp: SwiGLU MLPs (LLaMA, Mistral) have gate, up and down matrices; GELU MLPs (GPT, RoBERTa)
+ * have up and down only. positions: rows of a learned position-embedding table (0 for RoPE).
+ */
+import type { ModelPreset } from '../core/peft-cost.ts';
+
+const GPT3 = {
+  title: 'Brown et al. 2020, Language Models are Few-Shot Learners, Table 2.1 and §2.1 (d_ff = 4·d_model, n_ctx 2048, GPT-2 tokenizer)',
+  url: 'https://arxiv.org/abs/2005.14165',
+};
+const LLAMA2 = {
+  title: 'Touvron et al. 2023, Llama 2: Open Foundation and Fine-Tuned Chat Models, §2.2 and Table 1',
+  url: 'https://arxiv.org/abs/2307.09288',
+};
+const ROBERTA = {
+  title: 'Liu et al. 2019, RoBERTa: A Robustly Optimized BERT Pretraining Approach (BERT-base/large shapes)',
+  url: 'https://arxiv.org/abs/1907.11692',
+};
+const hf = (repo: string) => ({
+  title: `${repo} config.json (Hugging Face model card)`,
+  url: `https://huggingface.co/${repo}/blob/main/config.json`,
+});
+
+export const PRESETS: readonly ModelPreset[] = [
+  {
+    id: 'gpt3-175b',
+    label: 'GPT-3 175B',
+    dModel: 12288,
+    layers: 96,
+    dFf: 49152,
+    kvDim: 12288,
+    vocab: 50257,
+    heads: 96,
+    gatedMlp: false,
+    // GPT-3 follows GPT-2, whose output head reuses the token embedding.
+    tiedEmbeddings: true,
+    positions: 2048,
+    sources: [GPT3],
+  },
+  {
+    id: 'llama2-7b',
+    label: 'Llama 2 7B',
+    dModel: 4096,
+    layers: 32,
+    dFf: 11008,
+    kvDim: 4096,
+    vocab: 32000,
+    heads: 32,
+    gatedMlp: true,
+    tiedEmbeddings: false,
+    positions: 0,
+    sources: [LLAMA2, hf('meta-llama/Llama-2-7b-hf')],
+  },
+  {
+    id: 'llama2-13b',
+    label: 'Llama 2 13B',
+    dModel: 5120,
+    layers: 40,
+    dFf: 13824,
+    kvDim: 5120,
+    vocab: 32000,
+    heads: 40,
+    gatedMlp: true,
+    tiedEmbeddings: false,
+    positions: 0,
+    sources: [LLAMA2, hf('meta-llama/Llama-2-13b-hf')],
+  },
+  {
+    id: 'llama2-70b',
+    label: 'Llama 2 70B',
+    dModel: 8192,
+    layers: 80,
+    dFf: 28672,
+    // Grouped-query attention: num_key_value_heads 8 × head size 128.
+    kvDim: 1024,
+    vocab: 32000,
+    heads: 64,
+    gatedMlp: true,
+    tiedEmbeddings: false,
+    positions: 0,
+    sources: [LLAMA2, hf('meta-llama/Llama-2-70b-hf')],
+  },
+  {
+    id: 'mistral-7b',
+    label: 'Mistral 7B',
+    dModel: 4096,
+    layers: 32,
+    dFf: 14336,
+    // Grouped-query attention: n_kv_heads 8 × head_dim 128.
+    kvDim: 1024,
+    vocab: 32000,
+    heads: 32,
+    gatedMlp: true,
+    tiedEmbeddings: false,
+    positions: 0,
+    sources: [
+      { title: 'Jiang et al. 2023, Mistral 7B, Table 1', url: 'https://arxiv.org/abs/2310.06825' },
+      hf('mistralai/Mistral-7B-v0.1'),
+    ],
+  },
+  {
+    id: 'roberta-base',
+    label: 'RoBERTa base',
+    dModel: 768,
+    layers: 12,
+    dFf: 3072,
+    kvDim: 768,
+    vocab: 50265,
+    heads: 12,
+    gatedMlp: false,
+    tiedEmbeddings: true,
+    positions: 514,
+    sources: [ROBERTA, hf('FacebookAI/roberta-base')],
+  },
+  {
+    id: 'roberta-large',
+    label: 'RoBERTa large',
+    dModel: 1024,
+    layers: 24,
+    dFf: 4096,
+    kvDim: 1024,
+    vocab: 50265,
+    heads: 16,
+    gatedMlp: false,
+    tiedEmbeddings: true,
+    positions: 514,
+    sources: [ROBERTA, hf('FacebookAI/roberta-large')],
+  },
+  {
+    id: 'gpt2-medium',
+    label: 'GPT-2 medium',
+    dModel: 1024,
+    layers: 24,
+    // n_inner is null in the config, meaning 4 × n_embd.
+    dFf: 4096,
+    kvDim: 1024,
+    vocab: 50257,
+    heads: 16,
+    gatedMlp: false,
+    tiedEmbeddings: true,
+    positions: 1024,
+    sources: [
+      {
+        title: 'Radford et al. 2019, Language Models are Unsupervised Multitask Learners, Table 2',
+        url: 'https://cdn.openai.com/better-language-models/language_models_are_unsupervised_multitask_learners.pdf',
+      },
+      hf('openai-community/gpt2-medium'),
+    ],
+  },
+];
