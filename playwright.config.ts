@@ -1,0 +1,41 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumPath, BASE_ARGS, WEBGPU_ARGS } from './tests/e2e/support/chromium.mjs';
+import { SITE, FOREIGN_PORT } from './tests/e2e/support/ports.mjs';
+
+const executablePath = chromiumPath();
+
+/**
+ * End-to-end tests drive the BUILT site (run `npm run build` with MARGINALIA_FIXTURES=1 first;
+ * `npm test` does) served by scripts/serve.mjs, plus the foreign host on a second port.
+ * Files named *.gpu.spec.ts run with WebGPU enabled (a software adapter is fine).
+ */
+export default defineConfig({
+  testDir: 'tests/e2e',
+  workers: 2,
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    baseURL: SITE,
+    launchOptions: { ...(executablePath ? { executablePath } : {}), args: BASE_ARGS },
+    trace: 'off',
+  },
+  projects: [
+    { name: 'chromium', testIgnore: /\.gpu\.spec\.ts$/ },
+    {
+      name: 'webgpu',
+      testMatch: /\.gpu\.spec\.ts$/,
+      use: { launchOptions: { ...(executablePath ? { executablePath } : {}), args: [...BASE_ARGS, ...WEBGPU_ARGS] } },
+    },
+  ],
+  // One server process: the built site and the foreign host, on two loopback ports.
+  webServer: {
+    command: 'node tests/e2e/support/test-server.mjs',
+    url: `http://127.0.0.1:${FOREIGN_PORT}/recorder.js`,
+    reuseExistingServer: !process.env.CI,
+    stdout: 'ignore',
+  },
+});

@@ -1,0 +1,100 @@
+// @ts-check
+/**
+ * Builds every custom element under widgets/<tag-name>/<tag-name>.ts as a standalone ES module
+ * at dist/widgets/<tag-name>.js, plus dist/widgets/all.js, after Astro has built the pages.
+ * Shared code (Lit, the core) goes to dist/widgets/chunks/, workers and raw assets beside it.
+ * `base: './'` makes every internal URL relative to the importing module, so the modules work
+ * unchanged when a foreign origin loads them.
+ *
+ * With MARGINALIA_FIXTURES=1 the test-only elements under tests/fixtures/widgets/ are built too
+ * (never part of all.js); the test command sets it, `npm run build` alone does not.
+ */
+import { readdirSync, existsSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const TAG = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
+
+/** @param {string} dir @returns {Record<string, string>} tag → entry file */
+export function findWidgets(dir) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir).sort()) {
+    const entry = join(dir, name, `${name}.ts`);
+    if (TAG.test(name) && existsSync(entry)) out[name] = entry;
+  }
+  return out;
+}
+
+/** The public elements, tag → source entry. */
+export const publicWidgets = () => findWidgets(join(root, 'widgets'));
+/** Test-only elements (tests/fixtures/widgets). */
+export const fixtureWidgets = () => findWidgets(join(root, 'tests/fixtures/widgets'));
+
+/** @param {string} outDir */
+export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_FIXTURES === '1' } = {}) {
+  const { build } = await import('vite');
+  const pub = publicWidgets();
+  const input = { ...pub, ...(fixtures ? fixtureWidgets() : {}) };
+  const allEntry = join(root, 'node_modules/.cache/marginalia/all.ts');
+  mkdirSync(join(allEntry, '..'), { recursive: true });
+  writeFileSync(
+    allEntry,
+    '// Generated: defines every public Marginalia element.\n' +
+      Object.values(pub)
+        .map((f) => `import ${JSON.stringify(f)};\n`)
+        .join(''),
+  );
+  /** @type {Record<string, string>} */
+  const withAll = { ...input, all: allEntry };
+  await build({
+    configFile: false,
+    root,
+    base: './',
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      modulePreload: false,
+      reportCompressedSize: false,
+      rollupOptions: {
+        input: withAll,
+        preserveEntrySignatures: 'exports-only',
+        output: {
+          format: 'es',
+          entryFileNames: '[name].js',
+          chunkFileNames: 'chunks/[name]-[hash].js',
+          assetFileNames: 'assets/[name]-[hash][extname]',
+        },
+      },
+    },
+    worker: {
+      format: 'es',
+      rollupOptions: { output: { entryFileNames: 'workers/[name]-[hash].js', chunkFileNames: 'workers/[name]-[hash].js' } },
+    },
+  });
+  return Object.keys(withAll);
+}
+
+/** @returns {import('astro').AstroIntegration} */
+export function widgets() {
+  return {
+    name: 'marginalia-widgets',
+    hooks: {
+      'astro:build:done': async ({ dir, logger }) => {
+        const outDir = join(fileURLToPath(dir), 'widgets');
+        const built = await buildWidgets(outDir);
+        if (process.env.MARGINALIA_FIXTURES === '1') {
+          const decks = join(fileURLToPath(dir), 'decks');
+          mkdirSync(decks, { recursive: true });
+          copyFileSync(join(root, 'tests/fixtures/decks/test-probe.json'), join(decks, 'test-probe.json'));
+        }
+        logger.info(`built ${built.length} widget modules into ${outDir}: ${built.join(', ')}`);
+      },
+    },
+  };
+}

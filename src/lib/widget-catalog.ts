@@ -1,0 +1,27 @@
+/** What each public element is for, in one line; pages list the ones that have landed. */
+export const WIDGET_CATALOG = [
+  {
+    tag: 'lora-trainer',
+    name: 'LoRA trainer',
+    blurb: 'Trains a real LoRA adapter in your browser: frozen W, trainable A and B, live loss curves.',
+    example: '<lora-trainer rank="8"></lora-trainer>',
+  },
+  {
+    tag: 'subspace-view',
+    name: 'Subspace view',
+    blurb: 'A 3D picture of what a low-rank update does to space.',
+    example: '<subspace-view rank="2"></subspace-view>',
+  },
+  {
+    tag: 'srs-quiz',
+    name: 'Spaced-repetition quiz',
+    blurb: 'Self-graded cards on an FSRS schedule, progress kept in the browser.',
+    example: '<srs-quiz deck="lora-peft"></srs-quiz>',
+  },
+  {
+    tag: 'peft-calculator',
+    name: 'PEFT cost calculator',
+    blurb: 'What LoRA, QLoRA and full fine-tuning cost on real models: parameters, file size, memory.',
+    example: '<peft-calculator model="llama2-7b" rank="8"></peft-calculator>',
+  },
+] as const;

@@ -1,0 +1,51 @@
+import { test, expect } from '@playwright/test';
+
+test('a widget far below the fold loads its module only when scrolled near', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/widgets/')) requested.push(path);
+  });
+  await page.goto('/fixtures/lazy-widget/');
+  await page.waitForLoadState('networkidle');
+  expect(requested).toEqual([]);
+  const probe = page.locator('test-probe');
+  // the light-DOM fallback is what a reader sees until the element upgrades
+  await expect(probe.getByRole('img', { name: 'Test probe fallback figure' })).toBeAttached();
+  const ready = page.evaluate(
+    () => new Promise((resolve) => document.addEventListener('probe-ready', (e) => resolve((e as CustomEvent).detail), { once: true })),
+  );
+  await probe.scrollIntoViewIfNeeded();
+  const detail = (await ready) as Record<string, unknown>;
+  expect(requested).toContain('/widgets/test-probe.js');
+  expect(detail).toMatchObject({ worker: 'worker-ready / lines:8', workerVia: 'direct', lazy: 5050, rawLines: 8, deckCards: 3 });
+  await expect(probe).toContainText('deck cards');
+});
+
+test('without JavaScript, every widget shows its fallback figure with alt text and an explanation', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  for (const path of ['/fixtures/lazy-widget/', '/playground/', '/embed/']) {
+    await page.goto(path);
+    const widgets = page.locator('.mg-widget');
+    const n = await widgets.count();
+    for (let i = 0; i < n; i++) {
+      const w = widgets.nth(i);
+      const img = w.locator('.mg-fallback img');
+      await expect(img).toBeVisible();
+      expect((await img.getAttribute('alt'))?.length ?? 0).toBeGreaterThan(20);
+      expect(await img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0);
+      expect(((await w.locator('figcaption').textContent()) ?? '').trim().length).toBeGreaterThan(40);
+    }
+  }
+  await context.close();
+});
+
+test('a page with no widget ships none of their code', async ({ page }) => {
+  const scripts: string[] = [];
+  page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname));
+  await page.goto('/no-such-page/');
+  await page.goto('/');
+  await page.waitForLoadState('networkidle');
+  expect(scripts.filter((s) => s.startsWith('/widgets/') || s.startsWith('/_astro/'))).toEqual([]);
+});

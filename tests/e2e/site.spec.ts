@@ -1,0 +1,98 @@
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { builtPages } from './support/site.ts';
+
+const pages = builtPages();
+const lessonPages = pages.filter((p) => p.startsWith('/lessons/'));
+
+test('the catalog lists every lesson, grouped by track', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  const track = page.getByRole('region', { name: 'Parameter-efficient fine-tuning' });
+  await expect(track).toBeVisible();
+  const links = track.getByRole('link');
+  expect(await links.count()).toBe(lessonPages.length);
+});
+
+test('a lesson shows its anatomy, table of contents, reading time and sources', async ({ page }) => {
+  test.skip(lessonPages.length === 0, 'no lessons built');
+  await page.goto(lessonPages[0]!);
+  const toc = page.getByRole('navigation', { name: 'On this page' });
+  const tocLinks = toc.getByRole('link');
+  expect(await tocLinks.count()).toBeGreaterThan(1);
+  for (const href of await tocLinks.evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
+    await expect(page.locator(href), `TOC anchor ${href} resolves`).toHaveCount(1);
+  }
+  await expect(page.getByText(/\d+ min read/)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Sources', level: 2 })).toBeVisible();
+  // every citation link points at a source entry on the page
+  for (const href of await page.locator('sup.cite a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
+    await expect(page.locator(href)).toHaveCount(1);
+  }
+});
+
+test('interview answers sit behind a disclosure with the question visible', async ({ page }) => {
+  const withQa = lessonPages.find((p) => readFileSync(`dist${p}index.html`, 'utf8').includes('class="qa"'));
+  test.skip(!withQa, 'no lesson with interview questions yet');
+  await page.goto(withQa!);
+  const first = page.locator('details.qa').first();
+  await expect(first.locator('summary')).toBeVisible();
+  await expect(first.locator('.qa-answer')).toBeHidden();
+  await first.locator('summary').click();
+  await expect(first.locator('.qa-answer')).toBeVisible();
+});
+
+test('no page ships KaTeX error text, and math is rendered at build time', () => {
+  for (const p of pages) {
+    const html = readFileSync(`dist${p.endsWith('/') ? p + 'index.html' : p}`, 'utf8');
+    expect(html, p).not.toContain('katex-error');
+  }
+  const withMath = lessonPages.filter((p) => readFileSync(`dist${p}index.html`, 'utf8').includes('class="katex"'));
+  expect(withMath.length).toBeGreaterThan(0);
+});
+
+test('unknown URLs get the 404 page with a 404 status', async ({ page }) => {
+  const response = await page.goto('/no/such/page/');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});
+
+test('theme follows prefers-color-scheme, and the toggle persists a choice', async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: 'dark' });
+  const page = await context.newPage();
+  await page.goto('/');
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const darkBg = await bg();
+  const toggle = page.getByRole('button', { name: 'Dark theme' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  const lightBg = await bg();
+  expect(lightBg).not.toBe(darkBg);
+  await page.reload();
+  expect(await bg()).toBe(lightBg);
+  await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'false');
+  await context.close();
+});
+
+test('every page fits a 360 px wide screen without horizontal scrolling', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  for (const p of pages) {
+    await page.goto(p);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${p} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
+  }
+  await context.close();
+});
+
+test('lessons print without navigation and with every answer open', async ({ page }) => {
+  test.skip(lessonPages.length === 0, 'no lessons built');
+  await page.goto(lessonPages[0]!);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('navigation', { name: 'On this page' })).toBeHidden();
+  await expect(page.locator('.site-header')).toBeHidden();
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  const closed = await page.locator('details:not([open])').count();
+  expect(closed).toBe(0);
+});

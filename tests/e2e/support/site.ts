@@ -1,0 +1,23 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** Every built HTML page as a URL path ("/", "/lessons/x/", "/404.html"), pagefind excluded. */
+export function builtPages(dist = 'dist'): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) {
+        if (!['widgets', 'pagefind', '_astro', 'decks'].includes(name)) walk(full);
+      } else if (name.endsWith('.html')) {
+        const rel = '/' + relative(dist, full).replaceAll('\\', '/');
+        out.push(rel.endsWith('/index.html') || rel === '/index.html' ? rel.replace(/index\.html$/, '') : rel);
+      }
+    }
+  };
+  walk(dist);
+  return out.sort();
+}
+
+/** Pages that place no widget (no element with data-mg-widget), from the built HTML. */
+export { readFileSync } from 'node:fs';

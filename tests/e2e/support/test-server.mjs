@@ -1,0 +1,26 @@
+// @ts-check
+/**
+ * The one server process the e2e tests use: the built site (dist/) on SITE_PORT and the foreign
+ * host on FOREIGN_PORT, both on 127.0.0.1.
+ */
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createSiteServer } from '../../../scripts/serve.mjs';
+import { createForeignServer } from './foreign-server.mjs';
+import { SITE, SITE_PORT, FOREIGN_PORT } from './ports.mjs';
+
+const dist = resolve('dist');
+if (!existsSync(resolve(dist, 'index.html'))) {
+  console.error('No built site in dist/: build it first (npm test does).');
+  process.exit(1);
+}
+const site = createSiteServer(dist).listen(SITE_PORT, '127.0.0.1');
+const foreign = createForeignServer(SITE).listen(FOREIGN_PORT, '127.0.0.1');
+console.log(`site at ${SITE}/, foreign host at http://127.0.0.1:${FOREIGN_PORT}/`);
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    site.close();
+    foreign.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,49 @@
+import { describe, it, expect } from 'vitest';
+import { compile } from '@mdx-js/mdx';
+import { VFile } from 'vfile';
+import { remarkPlugins, rehypePlugins } from '../../../src/lib/markdown.mjs';
+
+const sources = [
+  { id: 'hu2021', title: 'LoRA', url: 'https://arxiv.org/abs/2106.09685' },
+  { id: 'dettmers2023', title: 'QLoRA', url: 'https://arxiv.org/abs/2305.14314' },
+];
+
+/** Compiles MDX through the lesson pipeline, with frontmatter injected as Astro does. */
+async function build(body: string, fm: Record<string, unknown> = { sources }): Promise<string> {
+  const file = new VFile({ path: 'content/lessons/example.mdx', value: body });
+  file.data = { astro: { frontmatter: fm } };
+  return String(await compile(file, { remarkPlugins, rehypePlugins, outputFormat: 'function-body' }));
+}
+
+describe('lesson Markdown pipeline', () => {
+  it('renders inline and display math with KaTeX at build time', async () => {
+    const out = await build('Inline $h = W_0x$ and cited <Cite id="hu2021" /> <Cite id="dettmers2023" />.\n\n$$\n\\Delta W = BA\n$$\n');
+    expect(out).toContain('katex');
+    expect(out).toContain('katex-display');
+    expect(out).not.toContain('katex-error');
+  });
+
+  it('fails on a formula KaTeX cannot parse instead of shipping red error text', async () => {
+    await expect(build('Broken $\\frac{a}{$ here. <Cite id="hu2021" /> <Cite id="dettmers2023" />')).rejects.toThrow(/KaTeX|parse error/i);
+  });
+
+  it('fails on an unknown macro', async () => {
+    await expect(build('Bad $\\notamacro{x}$. <Cite id="hu2021" /> <Cite id="dettmers2023" />')).rejects.toThrow(/notamacro/);
+  });
+
+  it('numbers citations by their place in the sources list', async () => {
+    const out = await build('First <Cite id="dettmers2023" at="§3" /> then <Cite id="hu2021" />.');
+    expect(out).toMatch(/id: "dettmers2023"[^}]*n: "2"/);
+    expect(out).toMatch(/id: "hu2021"[^}]*n: "1"/);
+  });
+
+  it('fails on a citation key that matches no source, naming the key and the file', async () => {
+    await expect(build('See <Cite id="nobody2020" />. <Cite id="hu2021" /> <Cite id="dettmers2023" />')).rejects.toThrow(
+      /example\.mdx.*"nobody2020"/,
+    );
+  });
+
+  it('fails when a listed source is never cited', async () => {
+    await expect(build('Only <Cite id="hu2021" />.')).rejects.toThrow(/never cited: dettmers2023/);
+  });
+});

@@ -1,0 +1,344 @@
+/**
+ * Seeded tasks for the LoRA trainer. Everything here is a pure function of its options.
+ *
+ * Seeds: the frozen base depends ONLY on `baseSeed` (and the scenario's architecture); the task
+ * (teacher update, data) on `baseSeed` and the task options; adapter initialisation and data
+ * order depend on the trainer's `seed` (see trainer.ts). So changing `seed`, `trueRank` or
+ * `trainSize` never changes W, and 'low-rank-shift' and 'overfit' share one base.
+ *
+ * Sub-streams (rng.ts `deriveSeed(baseSeed, stream)`): 1 base weights, 2 teacher update,
+ * 3 training inputs, 4 validation inputs, 5 probe inputs, 6 target noise, 7 classify-2d base
+ * training set.
+ *
+ * Scenarios:
+ *
+ * 1. 'low-rank-shift' (default). Base: x ∈ ℝ⁶⁴ → fc1 (64×64) → tanh → fc2 (64×64) → ŷ ∈ ℝ⁶⁴,
+ *    W_ℓ entries ~ N(0, 1/k), b_ℓ entries ~ N(0, 0.1²), drawn W₁, b₁, W₂, b₂ in that order from
+ *    stream 1. Teacher: the same network with W_ℓ + Δ_ℓ, where Δ_ℓ = (γ/√(t·k))·P_ℓ·Q_ℓ,
+ *    P_ℓ (d×t), Q_ℓ (t×k) entries ~ N(0, 1), t = trueRank, γ = TEACHER_GAIN, drawn P₁, Q₁, P₂, Q₂
+ *    from stream 2. (‖Δ_ℓ‖_F ≈ γ·‖W_ℓ‖_F.) Inputs x ~ N(0, I₆₄); targets y = teacher(x), MSE.
+ *    Training pool of 4096 examples (stream 3), validation set of 512 (stream 4), probe 64
+ *    (stream 5). Targets fc1, fc2; batch 32.
+ * 2. 'classify-2d'. Base: x ∈ ℝ² → fc1 (32×2) → tanh → fc2 (32×32) → tanh → fc3 (32×32) → tanh
+ *    → head (2×32) → logits; softmax cross-entropy. The base is trained here, from its seeded
+ *    initialisation (stream 1), on two moons (stream 7) by full-batch Adam; the new task is the
+ *    same moons rotated by ROTATION radians about the origin. Targets fc2, fc3 (d = k = 32).
+ * 3. 'overfit'. The low-rank-shift base and teacher, but a finite training set of `trainSize`
+ *    examples whose targets carry Gaussian noise of standard deviation NOISE_STD (stream 6), and a
+ *    512-example validation set with noise of the same law. A rank well above trueRank fits the
+ *    noise: lower training loss, higher validation loss.
+ */
+import { createLinear, type LoraLinear } from './lora.ts';
+import { accuracy, lossFn, type LossKind } from './loss.ts';
+import { addScaled, matmul, zeros, type Matrix } from './matrix.ts';
+import { backward, createMlp, createWorkspace, forward, trainableTensors } from './mlp.ts';
+import { createOptimizer, optimizerStep } from './optim.ts';
+import { createRng, deriveSeed, fillNormal, uniform, type Rng } from './rng.ts';
+
+export const SCENARIO_NAMES = ['low-rank-shift', 'classify-2d', 'overfit'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** Seed sub-streams of `baseSeed` (see the file comment). */
+export const BASE_STREAM = {
+  weights: 1,
+  teacher: 2,
+  trainInputs: 3,
+  valInputs: 4,
+  probeInputs: 5,
+  noise: 6,
+  baseTrainSet: 7,
+} as const;
+
+/** γ: ‖Δ_ℓ‖_F / ‖W_ℓ‖_F of the teacher's update (low-rank-shift, overfit). */
+export const TEACHER_GAIN = 0.5;
+/** Standard deviation of the base biases. */
+export const BIAS_STD = 0.1;
+/** Standard deviation of the target noise in 'overfit'. */
+export const NOISE_STD = 0.3;
+/** Rotation of the classify-2d task relative to the base's training data (radians). */
+export const ROTATION = Math.PI / 2;
+
+export const POOL_SIZE = 4096;
+export const VAL_SIZE = 512;
+export const PROBE_SIZE = 64;
+export const DEFAULT_TRUE_RANK = 4;
+export const DEFAULT_TRAIN_SIZE = 64;
+export const MAX_TRAIN_SIZE = 4096;
+
+/** One linear layer of a scenario: W is d×k (maps ℝ^k to ℝ^d). */
+export interface LayerSpec {
+  readonly name: string;
+  readonly d: number;
+  readonly k: number;
+}
+
+/** Frozen base parameters of one layer. Never mutated: models copy them. */
+export interface BaseLayer {
+  readonly W: Matrix;
+  readonly bias: Float32Array | null;
+}
+
+export interface Dataset {
+  /** Inputs, one example per row. */
+  readonly X: Matrix;
+  /** Targets (regression values or one-hot class rows), one per row. */
+  readonly Y: Matrix;
+}
+
+/** A rectangle sampled on an nx × ny grid (classify-2d decision boundary). */
+export interface GridSpec {
+  readonly xMin: number;
+  readonly xMax: number;
+  readonly yMin: number;
+  readonly yMax: number;
+  readonly nx: number;
+  readonly ny: number;
+}
+
+export interface ScenarioOptions {
+  readonly baseSeed: number;
+  /** Rank t of the teacher's update (low-rank-shift, overfit). */
+  readonly trueRank?: number;
+  /** Size of the finite training set (overfit). */
+  readonly trainSize?: number;
+}
+
+export interface Scenario {
+  readonly name: ScenarioName;
+  readonly loss: LossKind;
+  readonly layers: readonly LayerSpec[];
+  readonly base: readonly BaseLayer[];
+  /** Names the frozen base (PEFT's `base_model_name_or_path`); equal iff the base is equal. */
+  readonly baseModelId: string;
+  readonly defaultTargets: readonly string[];
+  /** Shape of the default target layers: d (output) and k (input). */
+  readonly d: number;
+  readonly k: number;
+  readonly defaultBatch: number;
+  /** The training data: a pool (low-rank-shift, classify-2d) or the finite noisy set (overfit). */
+  readonly train: Dataset;
+  readonly val: Dataset;
+  /** A fixed batch for merge checks. */
+  readonly probe: Matrix;
+  /** The teacher's true update Δ_ℓ per layer (low-rank-shift, overfit). */
+  readonly trueDelta: Readonly<Record<string, Matrix>> | null;
+  /** Where to draw a decision boundary (classify-2d). */
+  readonly grid: GridSpec | null;
+  /** Accuracy of the base on the new task's validation set (classify-2d), else null. */
+  readonly baseValAccuracy: number | null;
+}
+
+export function isScenarioName(x: unknown): x is ScenarioName {
+  return typeof x === 'string' && (SCENARIO_NAMES as readonly string[]).includes(x);
+}
+
+export function createScenario(name: ScenarioName, opts: ScenarioOptions): Scenario {
+  switch (name) {
+    case 'low-rank-shift':
+      return lowRankShift(opts, false);
+    case 'overfit':
+      return lowRankShift(opts, true);
+    case 'classify-2d':
+      return classify2d(opts);
+  }
+}
+
+/** Layers of a scenario, as `LoraLinear`s holding COPIES of the base weights (no adapters). */
+export function baseLayers(s: Scenario): LoraLinear[] {
+  return s.layers.map((spec, i) => {
+    const b = s.base[i];
+    const W = zeros(spec.d, spec.k);
+    W.data.set(b.W.data);
+    return createLinear(spec.name, W, b.bias ? Float32Array.from(b.bias) : null);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// low-rank-shift and overfit
+
+const MLP64: readonly LayerSpec[] = [
+  { name: 'fc1', d: 64, k: 64 },
+  { name: 'fc2', d: 64, k: 64 },
+];
+
+/** W_ℓ ~ N(0, 1/k) and b_ℓ ~ N(0, BIAS_STD²), in layer order W, b, from one stream. */
+function gaussianBase(layers: readonly LayerSpec[], rng: Rng, wStd?: readonly number[], bStd?: readonly number[]): BaseLayer[] {
+  return layers.map((l, i) => {
+    const W = zeros(l.d, l.k);
+    fillNormal(rng, W.data, wStd?.[i] ?? 1 / Math.sqrt(l.k));
+    const bias = new Float32Array(l.d);
+    fillNormal(rng, bias, bStd?.[i] ?? BIAS_STD);
+    return { W, bias };
+  });
+}
+
+function lowRankShift(opts: ScenarioOptions, noisy: boolean): Scenario {
+  const baseSeed = opts.baseSeed;
+  const t = opts.trueRank ?? DEFAULT_TRUE_RANK;
+  const base = gaussianBase(MLP64, createRng(deriveSeed(baseSeed, BASE_STREAM.weights)));
+
+  const teacherRng = createRng(deriveSeed(baseSeed, BASE_STREAM.teacher));
+  const trueDelta: Record<string, Matrix> = {};
+  const teacher = MLP64.map((l, i) => {
+    const P = zeros(l.d, t);
+    const Q = zeros(t, l.k);
+    fillNormal(teacherRng, P.data);
+    fillNormal(teacherRng, Q.data);
+    const delta = matmul(P, Q, undefined, { alpha: TEACHER_GAIN / Math.sqrt(t * l.k) });
+    trueDelta[l.name] = delta;
+    return createLinear(l.name, addScaled(base[i].W, delta, 1), base[i].bias);
+  });
+
+  const inputs = (stream: number, n: number): Matrix => {
+    const X = zeros(n, 64);
+    fillNormal(createRng(deriveSeed(baseSeed, stream)), X.data);
+    return X;
+  };
+  const noiseRng = createRng(deriveSeed(baseSeed, BASE_STREAM.noise));
+  const label = (X: Matrix): Matrix => {
+    const Y = runModel(teacher, X);
+    if (noisy) {
+      const eps = new Float32Array(Y.data.length);
+      fillNormal(noiseRng, eps, NOISE_STD);
+      for (let i = 0; i < eps.length; i++) Y.data[i] += eps[i];
+    }
+    return Y;
+  };
+
+  const trainSize = noisy ? (opts.trainSize ?? DEFAULT_TRAIN_SIZE) : POOL_SIZE;
+  const trainX = inputs(BASE_STREAM.trainInputs, trainSize);
+  const train = { X: trainX, Y: label(trainX) };
+  const valX = inputs(BASE_STREAM.valInputs, VAL_SIZE);
+  const val = { X: valX, Y: label(valX) };
+
+  return {
+    name: noisy ? 'overfit' : 'low-rank-shift',
+    loss: 'mse',
+    layers: MLP64,
+    base,
+    baseModelId: `marginalia/mlp-64-64@base-seed=${baseSeed >>> 0}`,
+    defaultTargets: ['fc1', 'fc2'],
+    d: 64,
+    k: 64,
+    defaultBatch: 32,
+    train,
+    val,
+    probe: inputs(BASE_STREAM.probeInputs, PROBE_SIZE),
+    trueDelta,
+    grid: null,
+    baseValAccuracy: null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// classify-2d
+
+const CLASSIFY: readonly LayerSpec[] = [
+  { name: 'fc1', d: 32, k: 2 },
+  { name: 'fc2', d: 32, k: 32 },
+  { name: 'fc3', d: 32, k: 32 },
+  { name: 'head', d: 2, k: 32 },
+];
+
+/** Base training: full-batch Adam, this many steps at this learning rate, on this many points. */
+export const CLASSIFY_BASE_STEPS = 300;
+export const CLASSIFY_BASE_LR = 0.02;
+export const CLASSIFY_BASE_POINTS = 256;
+export const CLASSIFY_POOL = 512;
+/** Input noise of the moons (standard deviation). */
+export const MOONS_NOISE = 0.1;
+
+/**
+ * Two interleaving half-moons, centred, n points, classes alternating 0, 1, 0, …:
+ * class 0: (cos θ, sin θ), class 1: (1 − cos θ, ½ − sin θ), θ ~ U(0, π); then shifted by
+ * (−½, −¼), plus N(0, MOONS_NOISE²) noise per coordinate, then rotated by `angle`.
+ * Per point, draws θ, then the two noise values (fillNormal pairs).
+ */
+export function moons(rng: Rng, n: number, angle: number): Dataset {
+  const X = zeros(n, 2);
+  const Y = zeros(n, 2);
+  const noise = new Float64Array(2);
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  for (let i = 0; i < n; i++) {
+    const cls = i % 2;
+    const th = Math.PI * uniform(rng);
+    fillNormal(rng, noise, MOONS_NOISE);
+    const px = (cls === 0 ? Math.cos(th) : 1 - Math.cos(th)) - 0.5 + noise[0];
+    const py = (cls === 0 ? Math.sin(th) : 0.5 - Math.sin(th)) - 0.25 + noise[1];
+    X.data[2 * i] = c * px - s * py;
+    X.data[2 * i + 1] = s * px + c * py;
+    Y.data[2 * i + cls] = 1;
+  }
+  return { X, Y };
+}
+
+function classify2d(opts: ScenarioOptions): Scenario {
+  const baseSeed = opts.baseSeed;
+  // Initialise: fc1 wide (std 2, bias std 1) so its 32 tanh features cover the plane; the rest N(0, 1/k).
+  const init = gaussianBase(
+    CLASSIFY,
+    createRng(deriveSeed(baseSeed, BASE_STREAM.weights)),
+    [2, 1 / Math.sqrt(32), 1 / Math.sqrt(32), 1 / Math.sqrt(32)],
+    [1, BIAS_STD, BIAS_STD, BIAS_STD],
+  );
+  // Train the base on unrotated moons (full fine-tuning of every layer, biases frozen).
+  const layers = CLASSIFY.map((l, i) => createLinear(l.name, init[i].W, init[i].bias));
+  const model = createMlp(layers, 'full');
+  const baseSet = moons(createRng(deriveSeed(baseSeed, BASE_STREAM.baseTrainSet)), CLASSIFY_BASE_POINTS, 0);
+  const ws = createWorkspace(model, CLASSIFY_BASE_POINTS);
+  ws.acts[0].data.set(baseSet.X.data);
+  const { params, grads } = trainableTensors(model, ws);
+  const opt = createOptimizer('adam', params, grads);
+  const out = ws.dActs[CLASSIFY.length]!;
+  for (let step = 0; step < CLASSIFY_BASE_STEPS; step++) {
+    lossFn('ce', forward(model, ws), baseSet.Y, out);
+    backward(model, ws);
+    optimizerStep(opt, CLASSIFY_BASE_LR);
+  }
+  const base: BaseLayer[] = layers.map((l) => ({ W: l.W, bias: l.bias }));
+
+  const task = (stream: number, n: number): Dataset => moons(createRng(deriveSeed(baseSeed, stream)), n, ROTATION);
+  const val = task(BASE_STREAM.valInputs, VAL_SIZE);
+  const valOut = runModel(layers, val.X);
+  return {
+    name: 'classify-2d',
+    loss: 'ce',
+    layers: CLASSIFY,
+    base,
+    baseModelId: `marginalia/moons-2-32-32-32-2@base-seed=${baseSeed >>> 0}`,
+    defaultTargets: ['fc2', 'fc3'],
+    d: 32,
+    k: 32,
+    defaultBatch: 32,
+    train: task(BASE_STREAM.trainInputs, CLASSIFY_POOL),
+    val,
+    probe: task(BASE_STREAM.probeInputs, PROBE_SIZE).X,
+    trueDelta: null,
+    grid: { xMin: -2.5, xMax: 2.5, yMin: -2.5, yMax: 2.5, nx: 64, ny: 64 },
+    baseValAccuracy: accuracy(valOut, val.Y),
+  };
+}
+
+/** The inputs of an nx·ny grid, row-major over (y, x): row j·nx + i is (x_i, y_j), cell centres. */
+export function gridInputs(g: GridSpec, dst?: Matrix): Matrix {
+  const X = dst ?? zeros(g.nx * g.ny, 2);
+  if (X.rows !== g.nx * g.ny || X.cols !== 2) throw new RangeError('gridInputs: dst has the wrong shape');
+  for (let j = 0; j < g.ny; j++) {
+    const y = g.yMin + ((j + 0.5) * (g.yMax - g.yMin)) / g.ny;
+    for (let i = 0; i < g.nx; i++) {
+      const r = 2 * (j * g.nx + i);
+      X.data[r] = g.xMin + ((i + 0.5) * (g.xMax - g.xMin)) / g.nx;
+      X.data[r + 1] = y;
+    }
+  }
+  return X;
+}
+
+/** Evaluation of frozen layers on X (allocates; for generators, not training steps). */
+function runModel(layers: readonly LoraLinear[], X: Matrix): Matrix {
+  const model = createMlp(layers, 'lora');
+  const ws = createWorkspace(model, X.rows, false);
+  ws.acts[0].data.set(X.data);
+  return forward(model, ws);
+}
