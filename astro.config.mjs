@@ -10,6 +10,8 @@ import { remarkPlugins, rehypePlugins } from './src/lib/markdown.mjs';
 export default defineConfig({
   site: 'http://127.0.0.1:4321',
   output: 'static',
+  // MARGINALIA_OUT_DIR lets parallel work build elsewhere; the test server reads the same variable.
+  outDir: process.env.MARGINALIA_OUT_DIR ?? './dist',
   trailingSlash: 'always',
   build: { format: 'directory' },
   markdown: {

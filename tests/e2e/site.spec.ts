@@ -1,6 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { builtPages } from './support/site.ts';
+import { builtPages, builtHtml } from './support/site.ts';
 
 const pages = builtPages();
 const lessonPages = pages.filter((p) => p.startsWith('/lessons/'));
@@ -32,7 +31,7 @@ test('a lesson shows its anatomy, table of contents, reading time and sources', 
 });
 
 test('interview answers sit behind a disclosure with the question visible', async ({ page }) => {
-  const withQa = lessonPages.find((p) => readFileSync(`dist${p}index.html`, 'utf8').includes('class="qa"'));
+  const withQa = lessonPages.find((p) => builtHtml(p).includes('class="qa"'));
   test.skip(!withQa, 'no lesson with interview questions yet');
   await page.goto(withQa!);
   const first = page.locator('details.qa').first();
@@ -44,10 +43,10 @@ test('interview answers sit behind a disclosure with the question visible', asyn
 
 test('no page ships KaTeX error text, and math is rendered at build time', () => {
   for (const p of pages) {
-    const html = readFileSync(`dist${p.endsWith('/') ? p + 'index.html' : p}`, 'utf8');
+    const html = builtHtml(p);
     expect(html, p).not.toContain('katex-error');
   }
-  const withMath = lessonPages.filter((p) => readFileSync(`dist${p}index.html`, 'utf8').includes('class="katex"'));
+  const withMath = lessonPages.filter((p) => builtHtml(p).includes('class="katex"'));
   expect(withMath.length).toBeGreaterThan(0);
 });
 

@@ -1,8 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Every built HTML page as a URL path ("/", "/lessons/x/", "/404.html"), pagefind excluded. */
-export function builtPages(dist = 'dist'): string[] {
+export function builtPages(dist = process.env.MARGINALIA_OUT_DIR ?? 'dist'): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
@@ -19,5 +19,9 @@ export function builtPages(dist = 'dist'): string[] {
   return out.sort();
 }
 
-/** Pages that place no widget (no element with data-mg-widget), from the built HTML. */
-export { readFileSync } from 'node:fs';
+export const DIST = process.env.MARGINALIA_OUT_DIR ?? 'dist';
+
+/** The built HTML of a page path ("/" or "/lessons/x/" or "/404.html"). */
+export function builtHtml(path: string): string {
+  return readFileSync(join(DIST, path.endsWith('/') ? `${path}index.html` : path), 'utf8');
+}

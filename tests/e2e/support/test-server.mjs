@@ -9,7 +9,7 @@ import { createSiteServer } from '../../../scripts/serve.mjs';
 import { createForeignServer } from './foreign-server.mjs';
 import { SITE, SITE_PORT, FOREIGN_PORT } from './ports.mjs';
 
-const dist = resolve('dist');
+const dist = resolve(process.env.MARGINALIA_OUT_DIR ?? 'dist');
 if (!existsSync(resolve(dist, 'index.html'))) {
   console.error('No built site in dist/: build it first (npm test does).');
   process.exit(1);
