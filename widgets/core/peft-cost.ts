@@ -110,15 +110,15 @@ export const DEFAULTS = {
 
 /** What the numbers assume, one line each, for the element to show. */
 export const ASSUMPTIONS: readonly string[] = [
-  'Parameters: embeddings (plus learned positions and an untied output head) and the blocks’ weight matrices; biases and norms (under 0.1%) are left out.',
-  'Full fine-tuning: mixed-precision Adam, 16 bytes per parameter: fp16 weights and gradients (2 + 2), fp32 master weights, Adam m and v (4 + 4 + 4) (ZeRO, Rajbhandari et al. 2020, §3.1).',
-  'LoRA: frozen base in fp16, 2 bytes per parameter; each adapter parameter costs 16 bytes, as in full fine-tuning (Hu et al. 2021).',
-  'QLoRA: the blocks’ weights at the chosen bits; 4-bit is NF4 in blocks of 64 with double quantisation, 0.127 bits of constants per parameter (0.5 without); 8-bit keeps one fp32 scale per row; embeddings and output head stay 16-bit (Dettmers et al. 2023, §3).',
-  'QLoRA adapters: bf16 weights and gradients plus paged 32-bit Adam m and v, 12 bytes per parameter, all counted on the GPU.',
-  'Activations, 16-bit: s·b·h·(34 + 5·a·s/h) bytes per layer; with full checkpointing 2·s·b·h per layer plus one layer being recomputed (Korthikanti et al. 2022, §4). No FlashAttention; output logits not counted.',
-  'Multiply-adds per token: the blocks’ weight matrices only (attention scores and the output head are the same either way); unmerged, each adapted matrix adds r·(d_in + d_out).',
-  'Fits: the total is at most the card’s memory (24, 48 or 80 GiB), with nothing kept for the CUDA context, fragmentation or the framework.',
-  'Adapter file: fp16, 2 bytes per adapter parameter (fp32 doubles it).',
+  'Parameters: embeddings (plus learned positions, untied output head) and the blocks’ weight matrices; biases and norms (< 0.1%) left out.',
+  'Full fine-tuning: mixed-precision Adam, 16 bytes per parameter: fp16 weights and gradients 2 + 2, fp32 master copy, m and v 4 + 4 + 4 (ZeRO, Rajbhandari et al. 2020, §3.1).',
+  'LoRA: frozen fp16 base, 2 bytes per parameter; adapter parameters 16 bytes each, as in full fine-tuning (Hu et al. 2021).',
+  'QLoRA: block weights at the chosen bits; 4-bit is NF4, blocks of 64, double-quantised constants 0.127 bits per parameter (0.5 without); 8-bit has one fp32 scale per row; embeddings stay 16-bit (Dettmers et al. 2023, §3).',
+  'QLoRA adapters: bf16 weights and gradients, paged 32-bit Adam m and v: 12 bytes per parameter, all on the GPU.',
+  'Activations, 16-bit, per layer: s·b·h·(34 + 5·a·s/h) bytes; fully checkpointed, 2·s·b·h plus one layer recomputed (Korthikanti et al. 2022, §4). No FlashAttention; logits not counted.',
+  'Multiply-adds per token: the blocks’ weight matrices only; unmerged, each adapted matrix adds r·(d_in + d_out).',
+  'Fits: total ≤ the card’s 24, 48 or 80 GiB, nothing kept for the CUDA context or fragmentation.',
+  'Adapter file: fp16, 2 bytes per parameter (fp32: 4).',
 ];
 
 // ---------------------------------------------------------------------------------------------

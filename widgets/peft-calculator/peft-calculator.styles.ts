@@ -4,6 +4,8 @@ import { css } from 'lit';
  * Shadow styles for `<peft-calculator>`. Theme through --mg-fg, --mg-bg, --mg-accent, --mg-muted
  * (and --mg-font); the fallbacks follow prefers-color-scheme. Bar segment widths are set through
  * CSSOM in the element (never a style attribute: embedders run `style-src 'self'`).
+ * Text properties are set on .root rather than inherited, so a host page's text styles stop at
+ * the shadow boundary. (No comments inside the css literal: they would ship.)
  */
 export const styles = css`
   :host {
@@ -17,7 +19,7 @@ export const styles = css`
     --_opt: #c2405a;
     --_act: #22876a;
     display: block;
-    max-width: 56rem;
+    max-width: 56em;
   }
   @media (prefers-color-scheme: dark) {
     :host {
@@ -35,18 +37,17 @@ export const styles = css`
   :host([hidden]) {
     display: none;
   }
-  /* Set, not inherited, so a host page's text styles stop at the shadow boundary. */
   .root {
     box-sizing: border-box;
     color: var(--_fg);
     background: var(--_bg);
-    font: 400 1rem/1.45 var(--mg-font, system-ui, sans-serif);
+    font: 400 var(--mg-font-size, medium) / 1.45 var(--mg-font, system-ui, sans-serif);
     text-align: start;
     letter-spacing: normal;
     text-transform: none;
-    padding: 0.75rem;
+    padding: 0.75em;
     border: 1px solid var(--_muted);
-    border-radius: 0.5rem;
+    border-radius: 0.5em;
   }
   *,
   *::before,
@@ -72,47 +73,47 @@ export const styles = css`
   .note,
   caption {
     color: var(--_muted);
-    font-size: 0.875rem;
+    font-size: 0.875em;
   }
   form {
     display: grid;
-    gap: 0.75rem;
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 15rem), 1fr));
+    gap: 0.75em;
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 15em), 1fr));
   }
   fieldset {
     margin: 0;
-    padding: 0.5rem 0.75rem 0.75rem;
+    padding: 0.5em 0.75em 0.75em;
     border: 1px solid var(--_muted);
-    border-radius: 0.375rem;
+    border-radius: 0.375em;
     min-width: 0;
     display: grid;
-    gap: 0.5rem;
+    gap: 0.5em;
     align-content: start;
   }
   legend {
     font-weight: 600;
-    padding: 0 0.25rem;
+    padding: 0 0.25em;
   }
-  label {
+  .field {
     display: grid;
-    gap: 0.125rem;
+    gap: 0.125em;
   }
   label.check {
     display: flex;
     align-items: center;
-    gap: 0.375rem;
+    gap: 0.375em;
   }
   .targets {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.25rem 0.75rem;
+    gap: 0.25em 0.75em;
     border: 0;
     padding: 0;
   }
   .targets legend {
     font-weight: 400;
     padding: 0;
-    margin-bottom: 0.25rem;
+    margin-bottom: 0.25em;
   }
   input,
   select {
@@ -120,88 +121,85 @@ export const styles = css`
     color: var(--_fg);
     background: var(--_bg);
     border: 1px solid var(--_muted);
-    border-radius: 0.25rem;
-    padding: 0.25rem 0.375rem;
+    border-radius: 0.25em;
+    padding: 0.25em 0.375em;
     min-width: 0;
     width: 100%;
   }
   input[type='checkbox'] {
-    width: 1.125rem;
-    height: 1.125rem;
+    width: 1.125em;
+    height: 1.125em;
     margin: 0;
     accent-color: var(--_accent);
   }
   input:disabled + span {
     color: var(--_muted);
   }
-  [role='alert']:not(:empty) {
-    margin-top: 0.75rem;
-    padding: 0.5rem 0.75rem;
+  .errors {
+    margin-top: 0.75em;
+    padding: 0.5em 0.75em 0.5em 2em;
     border: 2px solid var(--_opt);
-    border-radius: 0.375rem;
-  }
-  [role='alert'] ul {
-    padding-inline-start: 1.25rem;
+    border-radius: 0.375em;
   }
   .out {
-    margin-top: 1rem;
+    margin-top: 1em;
     display: grid;
-    gap: 1rem;
+    gap: 1em;
   }
   .summary {
     font-weight: 600;
   }
   .stats {
     display: grid;
-    gap: 0.5rem 1rem;
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 14rem), 1fr));
+    gap: 0.5em 1em;
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 14em), 1fr));
   }
   dt {
     color: var(--_muted);
-    font-size: 0.875rem;
+    font-size: 0.875em;
   }
   dd {
     font-variant-numeric: tabular-nums;
   }
   figcaption {
     font-weight: 600;
-    margin-bottom: 0.5rem;
+    margin-bottom: 0.5em;
   }
   .legend {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.25rem 0.75rem;
+    gap: 0.25em 0.75em;
     padding: 0;
     list-style: none;
-    font-size: 0.875rem;
-    margin-bottom: 0.5rem;
+    font-size: 0.875em;
+    margin-bottom: 0.5em;
   }
   .legend li {
     display: flex;
     align-items: center;
-    gap: 0.25rem;
+    gap: 0.25em;
   }
   .swatch {
     display: inline-block;
-    width: 0.75rem;
-    height: 0.75rem;
+    width: 0.75em;
+    height: 0.75em;
     border-radius: 2px;
   }
   .method + .method {
-    margin-top: 0.75rem;
+    margin-top: 0.75em;
   }
   .method-head {
     display: flex;
     justify-content: space-between;
-    gap: 0.5rem;
+    gap: 0.5em;
     flex-wrap: wrap;
   }
   .bar {
     display: flex;
-    height: 1.25rem;
-    margin: 0.25rem 0;
+    height: 1.25em;
+    margin: 0.25em 0;
     border: 1px solid var(--_muted);
-    border-radius: 0.25rem;
+    border-radius: 0.25em;
     overflow: hidden;
   }
   .seg {
@@ -235,15 +233,15 @@ export const styles = css`
   .fits {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.375rem;
+    gap: 0.375em;
     padding: 0;
     list-style: none;
-    font-size: 0.875rem;
+    font-size: 0.875em;
   }
   .fits li {
     border: 1px solid var(--_muted);
-    border-radius: 1rem;
-    padding: 0 0.5rem;
+    border-radius: 1em;
+    padding: 0 0.5em;
   }
   .fits .yes {
     border: 2px solid var(--_accent);
@@ -255,13 +253,13 @@ export const styles = css`
   }
   table {
     border-collapse: collapse;
-    font-size: 0.875rem;
+    font-size: 0.875em;
     font-variant-numeric: tabular-nums;
     width: 100%;
   }
   th,
   td {
-    padding: 0.125rem 0.375rem;
+    padding: 0.125em 0.375em;
     text-align: end;
     border-bottom: 1px solid var(--_muted);
   }
@@ -274,14 +272,14 @@ export const styles = css`
     width: fit-content;
   }
   details > :not(summary) {
-    margin-top: 0.5rem;
+    margin-top: 0.5em;
   }
   .notes {
-    padding-inline-start: 1.25rem;
-    font-size: 0.875rem;
+    padding-inline-start: 1.25em;
+    font-size: 0.875em;
     color: var(--_muted);
   }
   .notes li + li {
-    margin-top: 0.25rem;
+    margin-top: 0.25em;
   }
 `;

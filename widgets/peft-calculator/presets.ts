@@ -10,20 +10,22 @@
  */
 import type { ModelPreset } from '../core/peft-cost.ts';
 
+// GPT-3: Table 2.1 gives d_model, layers and heads; §2.1 says d_ff = 4·d_model and n_ctx = 2048,
+// and that GPT-3 uses GPT-2's model and tokenizer (vocabulary 50257).
 const GPT3 = {
-  title: 'Brown et al. 2020, Language Models are Few-Shot Learners, Table 2.1 and §2.1 (d_ff = 4·d_model, n_ctx 2048, GPT-2 tokenizer)',
+  title: 'GPT-3 paper (Brown et al. 2020), Table 2.1',
   url: 'https://arxiv.org/abs/2005.14165',
 };
 const LLAMA2 = {
-  title: 'Touvron et al. 2023, Llama 2: Open Foundation and Fine-Tuned Chat Models, §2.2 and Table 1',
+  title: 'Llama 2 paper (Touvron et al. 2023), Table 1',
   url: 'https://arxiv.org/abs/2307.09288',
 };
 const ROBERTA = {
-  title: 'Liu et al. 2019, RoBERTa: A Robustly Optimized BERT Pretraining Approach (BERT-base/large shapes)',
+  title: 'RoBERTa paper (Liu et al. 2019)',
   url: 'https://arxiv.org/abs/1907.11692',
 };
 const hf = (repo: string) => ({
-  title: `${repo} config.json (Hugging Face model card)`,
+  title: `${repo} config.json`,
   url: `https://huggingface.co/${repo}/blob/main/config.json`,
 });
 
@@ -100,7 +102,7 @@ export const PRESETS: readonly ModelPreset[] = [
     tiedEmbeddings: false,
     positions: 0,
     sources: [
-      { title: 'Jiang et al. 2023, Mistral 7B, Table 1', url: 'https://arxiv.org/abs/2310.06825' },
+      { title: 'Mistral 7B paper (Jiang et al. 2023), Table 1', url: 'https://arxiv.org/abs/2310.06825' },
       hf('mistralai/Mistral-7B-v0.1'),
     ],
   },
@@ -147,7 +149,7 @@ export const PRESETS: readonly ModelPreset[] = [
     positions: 1024,
     sources: [
       {
-        title: 'Radford et al. 2019, Language Models are Unsupervised Multitask Learners, Table 2',
+        title: 'GPT-2 paper (Radford et al. 2019), Table 2',
         url: 'https://cdn.openai.com/better-language-models/language_models_are_unsupervised_multitask_learners.pdf',
       },
       hf('openai-community/gpt2-medium'),
