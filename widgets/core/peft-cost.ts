@@ -201,7 +201,7 @@ export function quantConstantBytes(model: ModelDims, bits: QuantBits, doubleQuan
     for (const t of availableTargets(model)) rows += matrixShape(model, t).dOut;
     return 4 * rows * model.layers;
   }
-  return blockParams(model) * nf4ConstantBitsPerParam(doubleQuant) / 8;
+  return (blockParams(model) * nf4ConstantBitsPerParam(doubleQuant)) / 8;
 }
 
 /** Bits of NF4 quantisation constants per weight: 0.5 plain, ≈ 0.127 double-quantised. */
@@ -217,12 +217,7 @@ export function nf4ConstantBitsPerParam(doubleQuant = true): number {
  * input is kept, 2·s·b·h per layer, and one layer's full activations exist while it is
  * recomputed in the backward pass.
  */
-export function activationBytes(
-  model: ModelDims,
-  seqLen: number,
-  batch: number,
-  checkpointing: boolean,
-): number {
+export function activationBytes(model: ModelDims, seqLen: number, batch: number, checkpointing: boolean): number {
   const s = seqLen;
   const b = batch;
   const h = model.dModel;
@@ -231,8 +226,7 @@ export function activationBytes(
 }
 
 function breakdown(parts: Omit<MemoryBreakdown, 'total'>): MemoryBreakdown {
-  const total =
-    parts.weights + parts.gradients + parts.optimizer + parts.quantConstants + parts.activations;
+  const total = parts.weights + parts.gradients + parts.optimizer + parts.quantConstants + parts.activations;
   return { ...parts, total };
 }
 
@@ -327,8 +321,7 @@ const LIMITS = {
   vocab: 10_000_000,
 };
 
-const show = (raw: unknown): string =>
-  typeof raw === 'string' ? JSON.stringify(raw) : String(raw);
+const show = (raw: unknown): string => (typeof raw === 'string' ? JSON.stringify(raw) : String(raw));
 
 const isAbsent = (raw: unknown): raw is null | undefined => raw === null || raw === undefined;
 
@@ -342,8 +335,7 @@ function parseWhole(
   errors: PeftInputError[],
 ): number | undefined {
   if (isAbsent(raw)) return undefined;
-  const n =
-    typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   if (Number.isInteger(n) && n >= min && n <= max) return n;
   errors.push({
     attribute,
@@ -395,12 +387,10 @@ function parseModel(
   const vocab = dims['vocab'];
   if (!complete || !dModel || !layers || !dFf || !vocab) return { modelId: fallback.id, model: fallback };
   const kvDim =
-    parseWhole(r['kv-dim'], 'kv-dim', 1, dModel, `Using d-model (${dModel}), multi-head attention.`, errors) ??
-    dModel;
+    parseWhole(r['kv-dim'], 'kv-dim', 1, dModel, `Using d-model (${dModel}), multi-head attention.`, errors) ?? dModel;
   const defaultHeads = Math.max(1, Math.round(dModel / 128));
   const heads =
-    parseWhole(r['heads'], 'heads', 1, dModel, `Using d-model / 128 = ${defaultHeads}.`, errors) ??
-    defaultHeads;
+    parseWhole(r['heads'], 'heads', 1, dModel, `Using d-model / 128 = ${defaultHeads}.`, errors) ?? defaultHeads;
   let gatedMlp = true;
   const mlp = r['mlp'];
   if (!isAbsent(mlp)) {
@@ -497,10 +487,8 @@ export function parsePeftInput(
   }
 
   const seqLen =
-    parseWhole(r['seq-len'], 'seq-len', 1, LIMITS.seqLen, `Using ${DEFAULTS.seqLen}.`, errors) ??
-    DEFAULTS.seqLen;
-  const batch =
-    parseWhole(r['batch'], 'batch', 1, LIMITS.batch, `Using ${DEFAULTS.batch}.`, errors) ?? DEFAULTS.batch;
+    parseWhole(r['seq-len'], 'seq-len', 1, LIMITS.seqLen, `Using ${DEFAULTS.seqLen}.`, errors) ?? DEFAULTS.seqLen;
+  const batch = parseWhole(r['batch'], 'batch', 1, LIMITS.batch, `Using ${DEFAULTS.batch}.`, errors) ?? DEFAULTS.batch;
 
   let checkpointing: boolean = DEFAULTS.checkpointing;
   const ck = r['checkpointing'];

@@ -164,7 +164,9 @@ export class PeftCalculator extends LitElement {
       // Unreachable by design; kept so that nothing escapes into the host page.
       const { value } = parsePeftInput({}, PRESETS);
       this.#input = value;
-      this.#errors = [{ attribute: 'input', message: `Could not read the settings (${String(e)}); showing the defaults.` }];
+      this.#errors = [
+        { attribute: 'input', message: `Could not read the settings (${String(e)}); showing the defaults.` },
+      ];
       this.#result = computePeftCost(value);
     }
   }
@@ -229,7 +231,15 @@ export class PeftCalculator extends LitElement {
     const raw = (this as unknown as Record<string, unknown>)[name.replace(/-(.)/g, (_m, c: string) => c.toUpperCase())];
     return html`<div class="field">
       <label for=${`f-${name}`}>${label}</label>
-      <input id=${`f-${name}`} name=${name} type="number" inputmode="numeric" min="1" step="1" .value=${raw == null ? String(value) : String(raw)} />
+      <input
+        id=${`f-${name}`}
+        name=${name}
+        type="number"
+        inputmode="numeric"
+        min="1"
+        step="1"
+        .value=${raw == null ? String(value) : String(raw)}
+      />
     </div>`;
   }
 
@@ -242,36 +252,54 @@ export class PeftCalculator extends LitElement {
     </div>`;
   }
 
-  #check(name: string, value: string, checked: boolean, disabled: boolean, label: TemplateResult | string): TemplateResult {
+  #check(
+    name: string,
+    value: string,
+    checked: boolean,
+    disabled: boolean,
+    label: TemplateResult | string,
+  ): TemplateResult {
     return html`<label class="check"
-      ><input type="checkbox" name=${name} value=${value} .checked=${checked} ?disabled=${disabled} /><span>${label}</span></label
+      ><input type="checkbox" name=${name} value=${value} .checked=${checked} ?disabled=${disabled} /><span
+        >${label}</span
+      ></label
     >`;
   }
 
   #form(): TemplateResult {
     const s = this.#input;
     const m = s.model;
-    const isCustom = String(this.model ?? '').trim().toLowerCase() === 'custom';
+    const isCustom =
+      String(this.model ?? '')
+        .trim()
+        .toLowerCase() === 'custom';
     const have = availableTargets(m);
-    return html`<form part="form" @change=${this.#onChange} @keydown=${this.#onKeydown} @submit=${(e: Event) => e.preventDefault()}>
+    return html`<form
+      part="form"
+      @change=${this.#onChange}
+      @keydown=${this.#onKeydown}
+      @submit=${(e: Event) => e.preventDefault()}
+    >
       <fieldset>
         <legend>Base model</legend>
         ${this.#select('model', 'Model', isCustom ? 'custom' : s.modelId, [
           ...PRESETS.map((p) => [p.id, p.label] as const),
           ['custom', 'Custom…'],
         ])}
-        ${isCustom
-          ? html`${this.#number('d-model', 'd_model', m.dModel)} ${this.#number('layers', 'Layers', m.layers)}
-            ${this.#number('d-ff', 'd_ff (MLP width)', m.dFf)} ${this.#number('kv-dim', 'k/v width (GQA)', m.kvDim)}
-            ${this.#number('vocab', 'Vocabulary', m.vocab)} ${this.#number('heads', 'Attention heads', m.heads)}
-            ${this.#select('mlp', 'MLP', m.gatedMlp ? 'gated' : 'plain', [
-              ['gated', 'gated: gate, up, down'],
-              ['plain', 'plain: up, down'],
-            ])}`
-          : nothing}
+        ${
+          isCustom
+            ? html`${this.#number('d-model', 'd_model', m.dModel)} ${this.#number('layers', 'Layers', m.layers)}
+              ${this.#number('d-ff', 'd_ff (MLP width)', m.dFf)} ${this.#number('kv-dim', 'k/v width (GQA)', m.kvDim)}
+              ${this.#number('vocab', 'Vocabulary', m.vocab)} ${this.#number('heads', 'Attention heads', m.heads)}
+              ${this.#select('mlp', 'MLP', m.gatedMlp ? 'gated' : 'plain', [
+                ['gated', 'gated: gate, up, down'],
+                ['plain', 'plain: up, down'],
+              ])}`
+            : nothing
+        }
         <p class="note">
-          d_model ${m.dModel} · ${m.layers} layers · d_ff ${m.dFf} · k/v ${m.kvDim}${m.kvDim < m.dModel ? ' (GQA)' : ''} ·
-          vocab ${m.vocab} · ${m.gatedMlp ? 'gated' : 'plain'} MLP
+          d_model ${m.dModel} · ${m.layers} layers · d_ff ${m.dFf} · k/v ${m.kvDim}${m.kvDim < m.dModel ? ' (GQA)' : ''}
+          · vocab ${m.vocab} · ${m.gatedMlp ? 'gated' : 'plain'} MLP
         </p>
       </fieldset>
       <fieldset>
@@ -342,24 +370,27 @@ export class PeftCalculator extends LitElement {
     };
     const methods = ['full', 'lora', 'qlora'] as const;
     const scale = Math.max(mem.full.total, mem.lora.total, mem.qlora.total);
-    const name = s.modelId === 'custom' ? 'Custom model' : (PRESETS.find((p) => p.id === s.modelId)?.label ?? s.modelId);
+    const name =
+      s.modelId === 'custom' ? 'Custom model' : (PRESETS.find((p) => p.id === s.modelId)?.label ?? s.modelId);
     const preset = PRESETS.find((p) => p.id === s.modelId);
     const overhead = (r.flopsPerToken.unmerged - r.flopsPerToken.merged) / r.flopsPerToken.merged;
     const d = DEFAULTS;
     return html`<div class="root">
       ${this.#form()}
       <div role="alert">
-        ${this.#errors.length
-          ? html`<ul class="errors">
-              ${this.#errors.map((e) => html`<li>${e.message}</li>`)}
-            </ul>`
-          : nothing}
+        ${
+          this.#errors.length
+            ? html`<ul class="errors">
+                ${this.#errors.map((e) => html`<li>${e.message}</li>`)}
+              </ul>`
+            : nothing
+        }
       </div>
       <div class="out" part="results">
         <p class="summary" role="status">
           ${name}, r = ${s.rank} on ${s.targets.join(', ')}: ${formatCount(r.trainableParams)} trainable parameters
-          (${formatPercent(r.fraction)}). Memory: full ${formatBytes(mem.full.total)}, LoRA ${formatBytes(mem.lora.total)},
-          QLoRA ${formatBytes(mem.qlora.total)}.
+          (${formatPercent(r.fraction)}). Memory: full ${formatBytes(mem.full.total)}, LoRA
+          ${formatBytes(mem.lora.total)}, QLoRA ${formatBytes(mem.qlora.total)}.
         </p>
         <dl class="stats">
           <div>
@@ -379,7 +410,9 @@ export class PeftCalculator extends LitElement {
           </div>
         </dl>
         <figure>
-          <figcaption>Training memory, batch ${s.batch} × ${s.seqLen} tokens${s.checkpointing ? ', checkpointed' : ''}</figcaption>
+          <figcaption>
+            Training memory, batch ${s.batch} × ${s.seqLen} tokens${s.checkpointing ? ', checkpointed' : ''}
+          </figcaption>
           <ul class="legend" aria-hidden="true">
             ${PeftCalculator.#PARTS.map(([k, n]) => html`<li><span class="swatch ${k}"></span>${n}</li>`)}
           </ul>
@@ -399,21 +432,24 @@ export class PeftCalculator extends LitElement {
             </thead>
             <tbody>
               ${[...PeftCalculator.#PARTS, ['total', 'total'] as const].map(
-                ([k, n]) => html`<tr>
-                  <th scope="row">${n}</th>
-                  ${methods.map((m) => html`<td>${formatBytes(mem[m][k])}</td>`)}
-                </tr>`,
+                ([k, n]) =>
+                  html`<tr>
+                    <th scope="row">${n}</th>
+                    ${methods.map((m) => html`<td>${formatBytes(mem[m][k])}</td>`)}
+                  </tr>`,
               )}
             </tbody>
           </table>
         </details>
         <p class="note">
-          Defaults: ${PRESETS.find((p) => p.id === d.model)?.label}, rank ${d.rank}, W<sub>q</sub> and W<sub>v</sub> (as in the
-          LoRA paper), ${d.bits}-bit QLoRA base, sequence ${d.seqLen}, batch ${d.batch}, no checkpointing.
-          ${preset
-            ? html`Dimensions from
-              ${preset.sources.map((src, i) => html`${i ? ' and ' : ''}<a href=${src.url} rel="noopener">${src.title}</a>`)}.`
-            : nothing}
+          Defaults: ${PRESETS.find((p) => p.id === d.model)?.label}, rank ${d.rank}, W<sub>q</sub> and W<sub>v</sub> (as
+          in the LoRA paper), ${d.bits}-bit QLoRA base, sequence ${d.seqLen}, batch ${d.batch}, no checkpointing.
+          ${
+            preset
+              ? html`Dimensions from
+                ${preset.sources.map((src, i) => html`${i ? ' and ' : ''}<a href=${src.url} rel="noopener">${src.title}</a>`)}.`
+              : nothing
+          }
         </p>
         <details open>
           <summary>Assumptions</summary>

@@ -196,9 +196,7 @@ describe('LoRA paper §4.2: checkpoint 350GB → 35MB, VRAM 1.2TB → 350GB (GPT
     // The paper's 1.2 TB for full fine-tuning is ~6.9 bytes per parameter; it does not say what
     // it counted (nor its 2/3 reduction: 350/1200 is 0.29). Mixed-precision Adam as ZeRO (§3.1)
     // counts it, which the lesson teaches, is 16 B/param: we pin that.
-    expect(r.memory.full.weights + r.memory.full.gradients + r.memory.full.optimizer).toBe(
-      16 * 174_588_899_328,
-    );
+    expect(r.memory.full.weights + r.memory.full.gradients + r.memory.full.optimizer).toBe(16 * 174_588_899_328);
     expect(formatBytes(16 * r.totalParams)).toBe('2.8 TB');
   });
 });
@@ -272,7 +270,14 @@ describe('computePeftCost', () => {
   const defaults = computePeftCost(input({}));
 
   it('defaults: Llama 2 7B, r = 8 on W_q and W_v, 4-bit QLoRA, seq 512, batch 1, no checkpointing', () => {
-    expect(DEFAULTS).toMatchObject({ model: 'llama2-7b', rank: 8, bits: 4, seqLen: 512, batch: 1, checkpointing: false });
+    expect(DEFAULTS).toMatchObject({
+      model: 'llama2-7b',
+      rank: 8,
+      bits: 4,
+      seqLen: 512,
+      batch: 1,
+      checkpointing: false,
+    });
     expect(DEFAULTS.targets).toEqual(['q', 'v']);
     expect(defaults.trainableParams).toBe(32 * 2 * 8 * 8192); // 4,194,304
     expect(formatCount(defaults.trainableParams)).toBe('4.2M');
@@ -287,7 +292,12 @@ describe('computePeftCost', () => {
     }
     const n = defaults.totalParams;
     const t = defaults.trainableParams;
-    expect(defaults.memory.full).toMatchObject({ weights: 2 * n, gradients: 2 * n, optimizer: 12 * n, quantConstants: 0 });
+    expect(defaults.memory.full).toMatchObject({
+      weights: 2 * n,
+      gradients: 2 * n,
+      optimizer: 12 * n,
+      quantConstants: 0,
+    });
     expect(defaults.memory.lora).toMatchObject({ weights: 2 * n + 2 * t, gradients: 2 * t, optimizer: 12 * t });
     // Korthikanti et al. 2022: s·b·h·(34 + 5·a·s/h) per layer, 32 layers.
     expect(defaults.memory.lora.activations).toBe(32 * 512 * 4096 * (34 + (5 * 32 * 512) / 4096));
@@ -334,7 +344,8 @@ describe('computePeftCost', () => {
     expect(ASSUMPTIONS.length).toBeGreaterThanOrEqual(6);
     for (const line of ASSUMPTIONS) expect(line).not.toMatch(/\n/);
     const all = ASSUMPTIONS.join(' ');
-    for (const cite of ['Rajbhandari', 'Dettmers', 'Korthikanti', 'Hu et al.', '0.127', '16 bytes']) expect(all).toContain(cite);
+    for (const cite of ['Rajbhandari', 'Dettmers', 'Korthikanti', 'Hu et al.', '0.127', '16 bytes'])
+      expect(all).toContain(cite);
   });
 });
 
@@ -350,7 +361,15 @@ describe('parsePeftInput', () => {
     for (const raw of [undefined, null, {}]) {
       const { value, errors } = parse(raw);
       expect(errors).toEqual([]);
-      expect(value).toMatchObject({ modelId: 'llama2-7b', rank: 8, targets: ['q', 'v'], bits: 4, seqLen: 512, batch: 1, checkpointing: false });
+      expect(value).toMatchObject({
+        modelId: 'llama2-7b',
+        rank: 8,
+        targets: ['q', 'v'],
+        bits: 4,
+        seqLen: 512,
+        batch: 1,
+        checkpointing: false,
+      });
     }
   });
 
@@ -365,7 +384,15 @@ describe('parsePeftInput', () => {
       checkpointing: 'true',
     });
     expect(errors).toEqual([]);
-    expect(value).toMatchObject({ modelId: 'mistral-7b', rank: 16, targets: ['q', 'k', 'down'], bits: 8, seqLen: 2048, batch: 4, checkpointing: true });
+    expect(value).toMatchObject({
+      modelId: 'mistral-7b',
+      rank: 16,
+      targets: ['q', 'k', 'down'],
+      bits: 8,
+      seqLen: 2048,
+      batch: 4,
+      checkpointing: true,
+    });
     expect(parse({ targets: ['v', 'q'] }).value.targets).toEqual(['q', 'v']);
     expect(parse({ targets: 'all', model: 'roberta-base' }).value.targets).toEqual(['q', 'k', 'v', 'o', 'up', 'down']);
     expect(parse({ checkpointing: '' }).value.checkpointing).toBe(true);
@@ -435,23 +462,50 @@ describe('parsePeftInput', () => {
     const { value, errors } = parse(dims);
     expect(errors).toEqual([]);
     expect(value.modelId).toBe('custom');
-    expect(value.model).toMatchObject({ dModel: 4096, kvDim: 4096, heads: 32, gatedMlp: true, tiedEmbeddings: false, positions: 0 });
+    expect(value.model).toMatchObject({
+      dModel: 4096,
+      kvDim: 4096,
+      heads: 32,
+      gatedMlp: true,
+      tiedEmbeddings: false,
+      positions: 0,
+    });
     // A custom model with Llama 2 7B's shape costs what the preset costs.
     expect(computePeftCost(value)).toEqual(computePeftCost(input({ model: 'llama2-7b' })));
     const bad = only({ ...dims, 'kv-dim': '8192', heads: '0', mlp: 'swiglu' });
     expect(bad.attrs).toEqual(['kv-dim', 'heads', 'mlp']);
     expect(bad.value.model).toMatchObject({ kvDim: 4096, heads: 32, gatedMlp: true });
-    expect(parse({ ...dims, mlp: 'plain', 'kv-dim': '1024' }).value.model).toMatchObject({ gatedMlp: false, kvDim: 1024 });
+    expect(parse({ ...dims, mlp: 'plain', 'kv-dim': '1024' }).value.model).toMatchObject({
+      gatedMlp: false,
+      kvDim: 1024,
+    });
   });
 
   it('never throws, whatever it is given', () => {
-    const junk: unknown[] = [42, 'rank=8', [], () => 1, { rank: {} }, { targets: 7 }, { model: null, rank: undefined }, { bits: Symbol.for('x').toString() }];
+    const junk: unknown[] = [
+      42,
+      'rank=8',
+      [],
+      () => 1,
+      { rank: {} },
+      { targets: 7 },
+      { model: null, rank: undefined },
+      { bits: Symbol.for('x').toString() },
+    ];
     for (const raw of junk) expect(() => parse(raw)).not.toThrow();
     expect(parse('rank=8').errors[0]?.attribute).toBe('input');
   });
 
   it('every message names its attribute', () => {
-    const { errors } = parse({ model: 'custom', rank: '0', targets: 'z', bits: '2', 'seq-len': 'x', batch: '0', checkpointing: 'no' });
+    const { errors } = parse({
+      model: 'custom',
+      rank: '0',
+      targets: 'z',
+      bits: '2',
+      'seq-len': 'x',
+      batch: '0',
+      checkpointing: 'no',
+    });
     for (const e of errors) expect(e.message).toContain(e.attribute);
   });
 });
