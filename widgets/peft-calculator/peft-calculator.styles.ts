@@ -18,8 +18,12 @@ export const styles = css`
     --_grads: #c0650f;
     --_opt: #c2405a;
     --_act: #22876a;
-    display: block;
+    display: block !important;
     max-width: 56em;
+    color: var(--_fg) !important;
+    font: 400 var(--mg-font-size, medium) / 1.5 var(--mg-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif) !important;
+    letter-spacing: normal !important;
+    text-transform: none !important;
   }
   @media (prefers-color-scheme: dark) {
     :host {
@@ -35,7 +39,7 @@ export const styles = css`
     }
   }
   :host([hidden]) {
-    display: none;
+    display: none !important;
   }
   .root {
     box-sizing: border-box;
