@@ -56,13 +56,13 @@ export const BIAS_STD = 0.1;
 /** Standard deviation of the target noise in 'overfit'. */
 export const NOISE_STD = 0.3;
 /** Rotation of the classify-2d task relative to the base's training data (radians). */
-export const ROTATION = Math.PI / 2;
+export const ROTATION = Math.PI / 3;
 
 export const POOL_SIZE = 4096;
 export const VAL_SIZE = 512;
 export const PROBE_SIZE = 64;
 export const DEFAULT_TRUE_RANK = 4;
-export const DEFAULT_TRAIN_SIZE = 64;
+export const DEFAULT_TRAIN_SIZE = 128;
 export const MAX_TRAIN_SIZE = 4096;
 
 /** One linear layer of a scenario: W is d×k (maps ℝ^k to ℝ^d). */
@@ -126,6 +126,47 @@ export interface Scenario {
   readonly grid: GridSpec | null;
   /** Accuracy of the base on the new task's validation set (classify-2d), else null. */
   readonly baseValAccuracy: number | null;
+}
+
+/** What a scenario looks like without building it (cheap: for validating a configuration). */
+export interface ScenarioShape {
+  readonly loss: LossKind;
+  readonly layers: readonly LayerSpec[];
+  readonly defaultTargets: readonly string[];
+  readonly d: number;
+  readonly k: number;
+  readonly defaultBatch: number;
+  /** Whether `trueRank` / `trainSize` mean anything here. */
+  readonly usesTrueRank: boolean;
+  readonly usesTrainSize: boolean;
+}
+
+export function scenarioShape(name: ScenarioName): ScenarioShape {
+  switch (name) {
+    case 'low-rank-shift':
+    case 'overfit':
+      return {
+        loss: 'mse',
+        layers: MLP64,
+        defaultTargets: ['fc1', 'fc2'],
+        d: 64,
+        k: 64,
+        defaultBatch: 32,
+        usesTrueRank: true,
+        usesTrainSize: name === 'overfit',
+      };
+    case 'classify-2d':
+      return {
+        loss: 'ce',
+        layers: CLASSIFY,
+        defaultTargets: ['fc2', 'fc3'],
+        d: 32,
+        k: 32,
+        defaultBatch: 32,
+        usesTrueRank: false,
+        usesTrainSize: false,
+      };
+  }
 }
 
 export function isScenarioName(x: unknown): x is ScenarioName {
@@ -241,7 +282,7 @@ const CLASSIFY: readonly LayerSpec[] = [
 ];
 
 /** Base training: full-batch Adam, this many steps at this learning rate, on this many points. */
-export const CLASSIFY_BASE_STEPS = 300;
+export const CLASSIFY_BASE_STEPS = 150;
 export const CLASSIFY_BASE_LR = 0.02;
 export const CLASSIFY_BASE_POINTS = 256;
 export const CLASSIFY_POOL = 512;
