@@ -1,0 +1,135 @@
+/**
+ * The review log: the append-only source of truth for spaced-repetition progress. Card states
+ * are never authoritative; they are always `replay(log)`.
+ *
+ * Two kinds of entry:
+ * - `review`: card `card` graded `rating` at `time` (epoch ms), `duration` ms after it was shown.
+ * - `undo`: cancels the review whose id is `target` (undo appends; nothing is ever deleted).
+ *
+ * Card keys are `<deck>:<card id>` ("lora-peft:why-low-rank"; inline cards use the deck "inline").
+ * Replay orders a card's reviews by (time, id), so two tabs appending to the same log in any
+ * interleaving replay to the same states.
+ */
+import { RATINGS, type MemoryState, type Rating, type Scheduler, type CardPhase } from './srs-schedule.ts';
+
+export interface ReviewEntry {
+  kind: 'review';
+  id: string;
+  card: string;
+  rating: Rating;
+  time: number;
+  duration: number;
+}
+export interface UndoEntry {
+  kind: 'undo';
+  id: string;
+  card: string;
+  target: string;
+  time: number;
+}
+export type LogEntry = ReviewEntry | UndoEntry;
+
+export const MAX_ID = 128;
+export const MAX_CARD_KEY = 512;
+/** Reviews an hour long are someone who walked away; the optimizer wants durations, not days. */
+export const MAX_DURATION = 3_600_000;
+/** Years 1970…2200: anything outside is not a real review time. */
+const MAX_TIME = 7_258_118_400_000;
+
+export const cardKey = (deck: string, id: string): string => `${deck}:${id}`;
+export function splitCardKey(key: string): { deck: string; id: string } {
+  const i = key.indexOf(':');
+  return i < 0 ? { deck: '', id: key } : { deck: key.slice(0, i), id: key.slice(i + 1) };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const goodString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+const goodTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_TIME;
+
+/**
+ * Parses one stored or imported entry. Returns the entry (only the known fields, copied) or a
+ * sentence saying what is wrong with it.
+ */
+export function parseLogEntry(value: unknown): { entry: LogEntry } | { error: string } {
+  if (!isRecord(value)) return { error: 'is not an object' };
+  const { kind, id, card, time } = value;
+  if (!goodString(id, MAX_ID)) return { error: `has no valid id (a string of 1–${MAX_ID} characters)` };
+  if (!goodString(card, MAX_CARD_KEY)) return { error: `has no valid card key (a string of 1–${MAX_CARD_KEY} characters)` };
+  if (!goodTime(time)) return { error: 'has no valid time (epoch milliseconds)' };
+  if (kind === 'review') {
+    const { rating, duration } = value;
+    if (!RATINGS.includes(rating as Rating)) return { error: `has rating ${JSON.stringify(rating)}, not 1, 2, 3 or 4` };
+    const d = duration === undefined ? 0 : duration;
+    if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) return { error: 'has a duration that is not a non-negative number' };
+    return { entry: { kind, id, card, rating: rating as Rating, time, duration: Math.min(Math.round(d), MAX_DURATION) } };
+  }
+  if (kind === 'undo') {
+    const { target } = value;
+    if (!goodString(target, MAX_ID)) return { error: 'is an undo without a valid target id' };
+    return { entry: { kind, id, card, target, time } };
+  }
+  return { error: `has unknown kind ${JSON.stringify(kind)}` };
+}
+
+/** Same entry, field by field (used to tell a re-import from a conflicting id). */
+export function sameEntry(a: LogEntry, b: LogEntry): boolean {
+  if (a.kind !== b.kind || a.id !== b.id || a.card !== b.card || a.time !== b.time) return false;
+  if (a.kind === 'review' && b.kind === 'review') return a.rating === b.rating && a.duration === b.duration;
+  return a.kind === 'undo' && b.kind === 'undo' && a.target === b.target;
+}
+
+const byTimeThenId = (a: LogEntry, b: LogEntry): number => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The reviews that count (not undone), ordered by (time, id). */
+export function effectiveReviews(entries: readonly LogEntry[]): ReviewEntry[] {
+  const undone = new Set<string>();
+  for (const e of entries) if (e.kind === 'undo') undone.add(e.target);
+  return entries.filter((e): e is ReviewEntry => e.kind === 'review' && !undone.has(e.id)).sort(byTimeThenId);
+}
+
+/** Effective reviews grouped by card, each group in replay order. */
+export function reviewsByCard(entries: readonly LogEntry[]): Map<string, ReviewEntry[]> {
+  const out = new Map<string, ReviewEntry[]>();
+  for (const r of effectiveReviews(entries)) {
+    const list = out.get(r.card);
+    if (list) list.push(r);
+    else out.set(r.card, [r]);
+  }
+  return out;
+}
+
+/** One card's state after its reviews (given in replay order); undefined if it has none. */
+export function replayCard(scheduler: Scheduler, reviews: readonly ReviewEntry[]): MemoryState | undefined {
+  let state: MemoryState | undefined;
+  for (const r of reviews) state = scheduler.next(state, r.rating, r.time);
+  return state;
+}
+
+/** Every card's state, rebuilt from the log. */
+export function replay(scheduler: Scheduler, entries: readonly LogEntry[]): Map<string, MemoryState> {
+  const out = new Map<string, MemoryState>();
+  for (const [card, reviews] of reviewsByCard(entries)) {
+    const s = replayCard(scheduler, reviews);
+    if (s) out.set(card, s);
+  }
+  return out;
+}
+
+/** Each effective review with the card's phase just before it (the optimizer's review_state). */
+export function reviewsWithPhase(scheduler: Scheduler, entries: readonly LogEntry[]): { review: ReviewEntry; phase: CardPhase }[] {
+  const out: { review: ReviewEntry; phase: CardPhase }[] = [];
+  for (const reviews of reviewsByCard(entries).values()) {
+    let state: MemoryState | undefined;
+    for (const review of reviews) {
+      out.push({ review, phase: state ? state.state : 0 });
+      state = scheduler.next(state, review.rating, review.time);
+    }
+  }
+  return out.sort((a, b) => byTimeThenId(a.review, b.review));
+}
+
+/** The most recent review of `card` that has not been undone, if any (what `undo()` cancels). */
+export function lastEffectiveReview(entries: readonly LogEntry[], card?: string): ReviewEntry | undefined {
+  const reviews = effectiveReviews(card === undefined ? entries : entries.filter((e) => e.card === card));
+  return reviews[reviews.length - 1];
+}

@@ -1,0 +1,106 @@
+/**
+ * Progress figures, all computed from the review log (and the states replayed from it), with the
+ * time and the reader's UTC offset as arguments. Days are local calendar days: day number
+ * floor((t + offset) / 1 day), written YYYY-MM-DD.
+ */
+import { effectiveReviews, type LogEntry } from './srs-log.ts';
+import { retrievability, type MemoryState } from './srs-schedule.ts';
+
+const DAY = 86_400_000;
+
+/** Local day number of time `t` for a UTC offset in minutes (east positive: +60 for CET). */
+export const dayNumber = (t: number, offsetMinutes: number): number => Math.floor((t + offsetMinutes * 60_000) / DAY);
+/** YYYY-MM-DD of a local day number. */
+export const dayLabel = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
+
+export interface DayCount {
+  day: string;
+  count: number;
+}
+
+/** Reviews per local day for the `days` days ending today (oldest first); undone reviews don't count. */
+export function reviewsPerDay(entries: readonly LogEntry[], now: number, offsetMinutes: number, days = 365): DayCount[] {
+  const today = dayNumber(now, offsetMinutes);
+  const first = today - days + 1;
+  const counts = new Array<number>(days).fill(0);
+  for (const r of effectiveReviews(entries)) {
+    const d = dayNumber(r.time, offsetMinutes);
+    if (d >= first && d <= today) counts[d - first]! += 1;
+  }
+  return counts.map((count, i) => ({ day: dayLabel(first + i), count }));
+}
+
+export interface Retention {
+  /** Share of long-term recalls that were not "Again"; null before there are any. */
+  achieved: number | null;
+  /** How many long-term recalls that share is over. */
+  recalls: number;
+  desired: number;
+}
+
+/**
+ * Retention achieved ("true retention", as Anki's statistics call it): over reviews that came at
+ * least a day after the same card's previous review, the share not graded Again. Same-day
+ * repeats (learning steps) measure short-term memory and are left out.
+ */
+export function retentionAchieved(entries: readonly LogEntry[], desired: number): Retention {
+  const last = new Map<string, number>();
+  let recalls = 0;
+  let passed = 0;
+  for (const r of effectiveReviews(entries)) {
+    const prev = last.get(r.card);
+    if (prev !== undefined && r.time - prev >= DAY) {
+      recalls += 1;
+      if (r.rating > 1) passed += 1;
+    }
+    last.set(r.card, r.time);
+  }
+  return { achieved: recalls ? passed / recalls : null, recalls, desired };
+}
+
+/**
+ * Cards falling due on each of the next `days` local days; day 0 (today) also holds every card
+ * already overdue. Cards never reviewed are not in the forecast (they are new, not due).
+ */
+export function dueForecast(states: Iterable<MemoryState>, now: number, offsetMinutes: number, days = 30): DayCount[] {
+  const today = dayNumber(now, offsetMinutes);
+  const counts = new Array<number>(days).fill(0);
+  for (const s of states) {
+    const d = Math.max(0, dayNumber(s.due, offsetMinutes) - today);
+    if (d < days) counts[d]! += 1;
+  }
+  return counts.map((count, i) => ({ day: dayLabel(today + i), count }));
+}
+
+export interface Mastery {
+  cards: number;
+  /** Cards reviewed at least once. */
+  reviewed: number;
+  /** Cards in the Review phase whose recall chance now is at least `threshold`. */
+  known: number;
+  /** Mean recall chance now over all the group's cards (never-reviewed cards count 0). */
+  recall: number;
+}
+
+/** Mastery per group (a lesson, or a lesson section) of cards. */
+export function mastery(
+  cards: readonly { key: string; group: string }[],
+  states: ReadonlyMap<string, MemoryState>,
+  now: number,
+  threshold = 0.9,
+): Map<string, Mastery> {
+  const out = new Map<string, Mastery>();
+  for (const { key, group } of cards) {
+    let m = out.get(group);
+    if (!m) out.set(group, (m = { cards: 0, reviewed: 0, known: 0, recall: 0 }));
+    m.cards += 1;
+    const s = states.get(key);
+    if (!s) continue;
+    m.reviewed += 1;
+    const r = retrievability(s, now);
+    m.recall += r;
+    if (s.state === 2 && r >= threshold) m.known += 1;
+  }
+  for (const m of out.values()) m.recall = m.cards ? m.recall / m.cards : 0;
+  return out;
+}

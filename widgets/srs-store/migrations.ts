@@ -1,0 +1,50 @@
+/**
+ * The stored schema, version by version, and the pure record conversions between them (the
+ * IndexedDB plumbing that applies them is in store.ts).
+ *
+ * Version 1 (the first release's store): one object store `reviews`, auto-increment keys,
+ *   records `{ card: "<deck>:<id>", grade: 1–4, at: epoch ms }`. No ids, no undo, no durations.
+ * Version 2 (current):
+ *   - `log`        keyPath `id`, index `card`: LogEntry records (widgets/core/srs-log.ts), append-only.
+ *   - `cards`      keyPath `key`: `{ key, state: MemoryState }`, a cache of replay(log) per card.
+ *   - `quarantine` auto-increment: `{ from, key, value, reason, at }`, damaged records set aside.
+ *   - `meta`       keyPath `key`: `{ key: 'rebuild', value: true }` asks for the card cache to be
+ *                  rebuilt from the log on the next open (after a migration or a repair).
+ */
+import { parseLogEntry, type LogEntry } from '../core/srs-log.ts';
+import type { MemoryState } from '../core/srs-schedule.ts';
+
+export const DB_VERSION = 2;
+
+/** A version-1 `reviews` record → a version-2 log entry, or why it cannot be. */
+export function migrateV1Review(value: unknown, key: IDBValidKey): { entry: LogEntry } | { error: string } {
+  if (typeof value !== 'object' || value === null) return { error: 'is not an object' };
+  const v = value as Record<string, unknown>;
+  return parseLogEntry({ kind: 'review', id: `v1-${String(key)}`, card: v.card, rating: v.grade, time: v.at, duration: 0 });
+}
+
+/** A stored `cards` record, checked field by field. */
+export function parseCardRecord(value: unknown): { key: string; state: MemoryState } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { key, state } = value as Record<string, unknown>;
+  if (typeof key !== 'string' || typeof state !== 'object' || state === null) return undefined;
+  const s = state as Record<string, unknown>;
+  const num = (x: unknown, min = 0) => typeof x === 'number' && Number.isFinite(x) && x >= min;
+  if (!num(s.due) || !num(s.stability) || !num(s.difficulty) || !num(s.scheduledDays) || !num(s.learningSteps) || !num(s.reps) || !num(s.lapses)) return undefined;
+  if (![0, 1, 2, 3].includes(s.state as number)) return undefined;
+  if (s.lastReview !== null && !num(s.lastReview)) return undefined;
+  return {
+    key,
+    state: {
+      due: s.due as number,
+      stability: s.stability as number,
+      difficulty: s.difficulty as number,
+      scheduledDays: s.scheduledDays as number,
+      learningSteps: s.learningSteps as number,
+      reps: s.reps as number,
+      lapses: s.lapses as number,
+      state: s.state as MemoryState['state'],
+      lastReview: s.lastReview as number | null,
+    },
+  };
+}
