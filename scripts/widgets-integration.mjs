@@ -80,6 +80,23 @@ export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_F
   return Object.keys(withAll);
 }
 
+/**
+ * Indexes the built pages with Pagefind into <dir>/pagefind/ (lesson bodies only: they carry
+ * data-pagefind-body). The site's search box loads that index on first focus.
+ * @param {string} dir
+ */
+export async function buildSearchIndex(dir) {
+  const pagefind = await import('pagefind');
+  const { index, errors } = await pagefind.createIndex({});
+  if (!index) throw new Error(`Pagefind: ${errors.join('; ')}`);
+  const added = await index.addDirectory({ path: dir });
+  if (added.errors.length) throw new Error(`Pagefind: ${added.errors.join('; ')}`);
+  const written = await index.writeFiles({ outputPath: join(dir, 'pagefind') });
+  if (written.errors.length) throw new Error(`Pagefind: ${written.errors.join('; ')}`);
+  await pagefind.close();
+  return added.page_count;
+}
+
 /** @returns {import('astro').AstroIntegration} */
 export function widgets() {
   return {
@@ -94,6 +111,8 @@ export function widgets() {
           copyFileSync(join(root, 'tests/fixtures/decks/test-probe.json'), join(decks, 'test-probe.json'));
         }
         logger.info(`built ${built.length} widget modules into ${outDir}: ${built.join(', ')}`);
+        const pages = await buildSearchIndex(fileURLToPath(dir));
+        logger.info(`search index: ${pages} pages`);
       },
     },
   };

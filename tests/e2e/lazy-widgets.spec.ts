@@ -42,10 +42,12 @@ test('without JavaScript, every widget shows its fallback figure with alt text a
 });
 
 test('a page with no widget ships none of their code', async ({ page }) => {
-  const scripts: string[] = [];
-  page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname));
-  await page.goto('/no-such-page/');
+  const scripts: { path: string; body: Promise<string> }[] = [];
+  page.on('response', (r) => {
+    if (r.request().resourceType() === 'script') scripts.push({ path: new URL(r.url()).pathname, body: r.text() });
+  });
   await page.goto('/');
   await page.waitForLoadState('networkidle');
-  expect(scripts.filter((s) => s.startsWith('/widgets/') || s.startsWith('/_astro/'))).toEqual([]);
+  expect(scripts.filter((s) => s.path.startsWith('/widgets/'))).toEqual([]);
+  for (const s of scripts) expect(await s.body, `${s.path} carries the widget loader`).not.toContain('data-mg-widget');
 });

@@ -50,6 +50,23 @@ test('no page ships KaTeX error text, and math is rendered at build time', () =>
   expect(withMath.length).toBeGreaterThan(0);
 });
 
+test('searching for "rank" finds the LoRA lesson; the index loads only on first focus', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto('/');
+  await page.waitForLoadState('networkidle');
+  expect(fetched.filter((p) => p.startsWith('/pagefind/'))).toEqual([]);
+  const box = page.getByRole('searchbox', { name: 'Search lessons' });
+  await box.focus();
+  await box.fill('rank');
+  const results = page.getByRole('search').getByRole('listitem');
+  await expect(results.first()).toBeVisible();
+  await expect(page.getByRole('search').getByRole('link', { name: 'LoRA / PEFT fine-tuning' })).toBeVisible();
+  expect(fetched.some((p) => p.startsWith('/pagefind/'))).toBe(true);
+  await page.getByRole('search').getByRole('link', { name: 'LoRA / PEFT fine-tuning' }).click();
+  await expect(page).toHaveURL(/\/lessons\/lora-peft\//);
+});
+
 test('unknown URLs get the 404 page with a 404 status', async ({ page }) => {
   const response = await page.goto('/no/such/page/');
   expect(response?.status()).toBe(404);
