@@ -19,7 +19,8 @@ export default defineConfig({
     // See src/lib/markdown.mjs: KaTeX at build time, citations resolved against frontmatter.
     processor: unified({ remarkPlugins, rehypePlugins }),
     shikiConfig: {
-      themes: { light: 'github-light', dark: 'github-dark' },
+      // High-contrast themes: every token meets WCAG AA on the code background.
+      themes: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' },
       defaultColor: false,
     },
   },

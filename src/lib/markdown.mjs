@@ -25,6 +25,20 @@ export function rehypeFailOnMathErrors() {
   };
 }
 
+/**
+ * Display math that is wider than the column scrolls sideways; a scrollable region must be
+ * reachable by keyboard, so every .katex-display gets tabindex="0".
+ */
+export function rehypeFocusableMath() {
+  /** @param {any} node */
+  const visit = (node) => {
+    const cls = node.properties?.className;
+    if (node.type === 'element' && Array.isArray(cls) && cls.includes('katex-display')) node.properties.tabIndex = 0;
+    for (const child of node.children ?? []) visit(child);
+  };
+  return visit;
+}
+
 export const remarkPlugins = [remarkMath, remarkCitations];
 /** @type {any[]} */
-export const rehypePlugins = [[rehypeKatex, katexOptions], rehypeFailOnMathErrors];
+export const rehypePlugins = [[rehypeKatex, katexOptions], rehypeFailOnMathErrors, rehypeFocusableMath];
