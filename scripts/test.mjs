@@ -58,14 +58,14 @@ function counts() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
-  if (existsSync('test-results/unit.json')) {
-    const u = JSON.parse(readFileSync('test-results/unit.json', 'utf8'));
+  if (existsSync('reports/unit.json')) {
+    const u = JSON.parse(readFileSync('reports/unit.json', 'utf8'));
     passed += u.numPassedTests ?? 0;
     failed += (u.numFailedTests ?? 0) + (u.numTotalTests === 0 ? 1 : 0);
     skipped += (u.numPendingTests ?? 0) + (u.numTodoTests ?? 0);
   }
-  if (existsSync('test-results/e2e.json')) {
-    const e = JSON.parse(readFileSync('test-results/e2e.json', 'utf8')).stats ?? {};
+  if (existsSync('reports/e2e.json')) {
+    const e = JSON.parse(readFileSync('reports/e2e.json', 'utf8')).stats ?? {};
     passed += e.expected ?? 0;
     failed += (e.unexpected ?? 0) + (e.flaky ?? 0);
     skipped += e.skipped ?? 0;
@@ -74,11 +74,11 @@ function counts() {
 }
 
 const t0 = performance.now();
-rmSync('test-results', { recursive: true, force: true });
+rmSync('reports', { recursive: true, force: true });
 const haveChromium = values.only && values.only !== 'e2e' ? true : ensureChromium();
 step('check', bin('astro'), ['check', '--minimumFailingSeverity', 'warning']);
 step('lint', bin('eslint'), ['.', '--max-warnings', '0']);
-step('unit', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json']);
+step('unit', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=reports/unit.json']);
 const built = step('build', bin('astro'), ['build'], { MARGINALIA_FIXTURES: '1' });
 if (built && haveChromium) {
   step('e2e', bin('playwright'), ['test'], { CI: process.env.CI ?? '1' });
