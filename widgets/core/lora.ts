@@ -24,15 +24,7 @@
  * gain = √(2/(1+a²)) = √(1/3), fan_in = k), drawn row-major; B = 0. So ΔW = 0 and h equals the
  * base's output exactly at step 0.
  */
-import {
-  allocLike,
-  copy,
-  matmul,
-  matmulTA,
-  matmulTB,
-  type FloatArray,
-  type Matrix,
-} from './matrix.ts';
+import { allocLike, copy, matmul, matmulTA, matmulTB, type FloatArray, type Matrix } from './matrix.ts';
 import { fillUniform, uniform, type Rng } from './rng.ts';
 
 /** The adapter A, B with its hyper-parameters. */
@@ -98,11 +90,7 @@ export function loraScaling(alpha: number, r: number, rsLora = false): number {
 }
 
 /** A layer around W (d×k) and bias b (length d or null), without an adapter. W is not copied. */
-export function createLinear<T extends FloatArray>(
-  name: string,
-  W: Matrix<T>,
-  bias: T | null,
-): LoraLinear<T> {
+export function createLinear<T extends FloatArray>(name: string, W: Matrix<T>, bias: T | null): LoraLinear<T> {
   if (bias && bias.length !== W.rows) {
     throw new RangeError(`${name}: bias has ${bias.length} entries, W has ${W.rows} rows`);
   }

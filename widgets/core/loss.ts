@@ -10,7 +10,11 @@ export type LossKind = 'mse' | 'ce';
  * Mean squared error over all n·m entries (PyTorch's `MSELoss(reduction='mean')`):
  *   L = (1/(n·m))·Σ_ij (ŷ_ij − y_ij)²,   ∂L/∂ŷ_ij = 2·(ŷ_ij − y_ij)/(n·m).
  */
-export function mseLoss<T extends FloatArray>(pred: Matrix<T>, target: Matrix<FloatArray>, dst?: Matrix<T> | null): number {
+export function mseLoss<T extends FloatArray>(
+  pred: Matrix<T>,
+  target: Matrix<FloatArray>,
+  dst?: Matrix<T> | null,
+): number {
   check('mseLoss', pred, target, dst);
   const p = pred.data;
   const y = target.data;
@@ -69,7 +73,12 @@ export function softmaxCrossEntropy<T extends FloatArray>(
 }
 
 /** The loss `kind` (dispatch for the trainer). */
-export function lossFn<T extends FloatArray>(kind: LossKind, pred: Matrix<T>, target: Matrix<FloatArray>, dst?: Matrix<T> | null): number {
+export function lossFn<T extends FloatArray>(
+  kind: LossKind,
+  pred: Matrix<T>,
+  target: Matrix<FloatArray>,
+  dst?: Matrix<T> | null,
+): number {
   return kind === 'mse' ? mseLoss(pred, target, dst) : softmaxCrossEntropy(pred, target, dst);
 }
 
@@ -107,7 +116,12 @@ function argmaxRow(m: Matrix<FloatArray>, i: number): number {
   return best;
 }
 
-function check(op: string, a: Matrix<FloatArray>, b: Matrix<FloatArray>, dst: Matrix<FloatArray> | null | undefined): void {
+function check(
+  op: string,
+  a: Matrix<FloatArray>,
+  b: Matrix<FloatArray>,
+  dst: Matrix<FloatArray> | null | undefined,
+): void {
   if (a.rows !== b.rows || a.cols !== b.cols) {
     throw new RangeError(`${op}: output is ${a.rows}×${a.cols}, target is ${b.rows}×${b.cols}`);
   }

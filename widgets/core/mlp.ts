@@ -65,11 +65,14 @@ export function createMlp<T extends FloatArray>(
   if (layers.length === 0) throw new RangeError('createMlp: no layers');
   for (let i = 1; i < layers.length; i++) {
     if (layers[i].k !== layers[i - 1].d) {
-      throw new RangeError(`createMlp: ${layers[i - 1].name} outputs ${layers[i - 1].d}, ${layers[i].name} takes ${layers[i].k}`);
+      throw new RangeError(
+        `createMlp: ${layers[i - 1].name} outputs ${layers[i - 1].d}, ${layers[i].name} takes ${layers[i].k}`,
+      );
     }
   }
   const tw = mode === 'full' ? layers.map((_, i) => trainW?.[i] ?? true) : layers.map(() => false);
-  if (mode === 'full' && layers.some((l) => l.adapter)) throw new RangeError('createMlp: full mode takes layers without adapters');
+  if (mode === 'full' && layers.some((l) => l.adapter))
+    throw new RangeError('createMlp: full mode takes layers without adapters');
   return { layers, mode, trainW: tw };
 }
 
@@ -89,7 +92,9 @@ export function createWorkspace<T extends FloatArray>(model: Mlp<T>, n: number, 
   const acts: Matrix<T>[] = [mat(n, L[0].k)];
   for (const layer of L) acts.push(mat(n, layer.d));
   const first = firstTrainable(model);
-  const dActs: (Matrix<T> | null)[] = acts.map((a, i) => (withGrads && first >= 0 && i > first ? mat(n, a.cols) : null));
+  const dActs: (Matrix<T> | null)[] = acts.map((a, i) =>
+    withGrads && first >= 0 && i > first ? mat(n, a.cols) : null,
+  );
   return {
     n,
     acts,

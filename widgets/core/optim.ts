@@ -37,10 +37,13 @@ export function createOptimizer<T extends FloatArray>(
 ): Optimizer<T> {
   if (params.length !== grads.length) throw new RangeError('createOptimizer: params and grads differ in number');
   params.forEach((p, i) => {
-    if (p.length !== grads[i].length) throw new RangeError(`createOptimizer: tensor ${i} has ${p.length} params, ${grads[i].length} grads`);
+    if (p.length !== grads[i].length)
+      throw new RangeError(`createOptimizer: tensor ${i} has ${p.length} params, ${grads[i].length} grads`);
   });
   const state = (): T[] =>
-    kind === 'adam' ? params.map((p) => (p instanceof Float64Array ? new Float64Array(p.length) : new Float32Array(p.length)) as T) : [];
+    kind === 'adam'
+      ? params.map((p) => (p instanceof Float64Array ? new Float64Array(p.length) : new Float32Array(p.length)) as T)
+      : [];
   return { kind, params, grads, m: state(), v: state(), constants, t: 0 };
 }
 

@@ -79,25 +79,35 @@ export function encodeAdapterConfig(c: PeftAdapterConfig): string {
 
 /** Validates a parsed adapter_config.json. */
 export function parseAdapterConfig(raw: unknown): PeftAdapterConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PeftFormatError(`${CONFIG_FILE}: not a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new PeftFormatError(`${CONFIG_FILE}: not a JSON object`);
   const c = raw as Record<string, unknown>;
   const bad = (field: string, why: string): PeftFormatError => new PeftFormatError(`${CONFIG_FILE}: ${field} ${why}`);
-  if (c['peft_type'] !== 'LORA') throw bad('peft_type', `is ${JSON.stringify(c['peft_type'])}; only "LORA" adapters are supported`);
+  if (c['peft_type'] !== 'LORA')
+    throw bad('peft_type', `is ${JSON.stringify(c['peft_type'])}; only "LORA" adapters are supported`);
   const r = c['r'];
-  if (typeof r !== 'number' || !Number.isInteger(r) || r < 1) throw bad('r', `must be an integer ≥ 1, got ${JSON.stringify(r)}`);
+  if (typeof r !== 'number' || !Number.isInteger(r) || r < 1)
+    throw bad('r', `must be an integer ≥ 1, got ${JSON.stringify(r)}`);
   const alpha = c['lora_alpha'];
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0) throw bad('lora_alpha', `must be a number > 0, got ${JSON.stringify(alpha)}`);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0)
+    throw bad('lora_alpha', `must be a number > 0, got ${JSON.stringify(alpha)}`);
   const dropout = c['lora_dropout'] ?? 0;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw bad('lora_dropout', `must be a number in [0, 1), got ${JSON.stringify(dropout)}`);
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))
+    throw bad('lora_dropout', `must be a number in [0, 1), got ${JSON.stringify(dropout)}`);
   const rs = c['use_rslora'] ?? false;
   if (typeof rs !== 'boolean') throw bad('use_rslora', 'must be true or false');
   const tm = c['target_modules'];
   if (!Array.isArray(tm) || tm.length === 0 || !tm.every((t): t is string => typeof t === 'string' && t.length > 0)) {
-    throw bad('target_modules', 'must be a non-empty list of module names (patterns such as "all-linear" are not supported)');
+    throw bad(
+      'target_modules',
+      'must be a non-empty list of module names (patterns such as "all-linear" are not supported)',
+    );
   }
   const bias = c['bias'] ?? 'none';
-  if (bias !== 'none') throw bad('bias', `is ${JSON.stringify(bias)}; only "none" is supported (the base's biases stay frozen)`);
-  if ((c['fan_in_fan_out'] ?? false) !== false) throw bad('fan_in_fan_out', 'must be false (Conv1D-style layouts are not supported)');
+  if (bias !== 'none')
+    throw bad('bias', `is ${JSON.stringify(bias)}; only "none" is supported (the base's biases stay frozen)`);
+  if ((c['fan_in_fan_out'] ?? false) !== false)
+    throw bad('fan_in_fan_out', 'must be false (Conv1D-style layouts are not supported)');
   if ((c['use_dora'] ?? false) !== false) throw bad('use_dora', 'must be false (DoRA adapters are not supported)');
   for (const f of ['rank_pattern', 'alpha_pattern']) {
     const p = c[f];
@@ -129,7 +139,8 @@ export function encodeAdapterWeights(a: PeftAdapter): Uint8Array {
     const A = a.A[path];
     const B = a.B[path];
     if (!B) throw new PeftFormatError(`encode: ${path} has A but no B`);
-    if (A.rows !== a.config.r || B.cols !== a.config.r) throw new PeftFormatError(`encode: ${path} does not have rank ${a.config.r}`);
+    if (A.rows !== a.config.r || B.cols !== a.config.r)
+      throw new PeftFormatError(`encode: ${path} does not have rank ${a.config.r}`);
     tensors[peftTensorName(path, 'A')] = { shape: [A.rows, A.cols], data: A.data };
     tensors[peftTensorName(path, 'B')] = { shape: [B.rows, B.cols], data: B.data };
   }
@@ -153,14 +164,18 @@ export function decodeAdapterWeights(config: PeftAdapterConfig, bytes: Uint8Arra
   const B: Record<string, Matrix> = {};
   for (const [name, t] of file.tensors) {
     const m = TENSOR_NAME.exec(name);
-    if (!m) throw new PeftFormatError(`${WEIGHTS_FILE}: unexpected tensor ${name} (only lora_A / lora_B weights are supported)`);
+    if (!m)
+      throw new PeftFormatError(
+        `${WEIGHTS_FILE}: unexpected tensor ${name} (only lora_A / lora_B weights are supported)`,
+      );
     const path = m[1];
     const which = m[2] as 'A' | 'B';
     const last = path.split('.').pop() ?? path;
     if (!config.target_modules.includes(path) && !config.target_modules.includes(last)) {
       throw new PeftFormatError(`${WEIGHTS_FILE}: tensor ${name} is for ${path}, which is not in target_modules`);
     }
-    if (t.shape.length !== 2) throw new PeftFormatError(`${WEIGHTS_FILE}: tensor ${name} has shape [${t.shape.join(', ')}]; expected a matrix`);
+    if (t.shape.length !== 2)
+      throw new PeftFormatError(`${WEIGHTS_FILE}: tensor ${name} has shape [${t.shape.join(', ')}]; expected a matrix`);
     const [rows, cols] = t.shape as [number, number];
     const r = config.r;
     if (which === 'A' ? rows !== r || cols < 1 : cols !== r || rows < 1) {
@@ -178,7 +193,8 @@ export function decodeAdapterWeights(config: PeftAdapterConfig, bytes: Uint8Arra
   }
   for (const t of config.target_modules) {
     const found = Object.keys(A).some((p) => p === t || p.endsWith(`.${t}`));
-    if (!found) throw new PeftFormatError(`${WEIGHTS_FILE}: missing tensor ${peftTensorName(t, 'A')} for target module ${t}`);
+    if (!found)
+      throw new PeftFormatError(`${WEIGHTS_FILE}: missing tensor ${peftTensorName(t, 'A')} for target module ${t}`);
   }
   return { config, A, B };
 }

@@ -60,7 +60,9 @@ export function writeSafetensors(
     const t = tensors[name];
     const numel = t.shape.reduce((a, b) => a * b, 1);
     if (!t.shape.every((d) => Number.isInteger(d) && d >= 0) || numel !== t.data.length) {
-      throw new SafetensorsError(`writeSafetensors: ${name} has shape [${t.shape.join(', ')}] but ${t.data.length} values`);
+      throw new SafetensorsError(
+        `writeSafetensors: ${name} has shape [${t.shape.join(', ')}] but ${t.data.length} values`,
+      );
     }
     header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * numel] };
     offset += 4 * numel;
@@ -88,7 +90,9 @@ export function writeSafetensors(
 /** Parses and validates safetensors bytes. */
 export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   if (bytes.length < 8) {
-    throw new SafetensorsError(`safetensors: the file is ${bytes.length} bytes; it must start with an 8-byte header length`);
+    throw new SafetensorsError(
+      `safetensors: the file is ${bytes.length} bytes; it must start with an 8-byte header length`,
+    );
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = v.getUint32(0, true);
@@ -96,9 +100,12 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   const n = hi * 4294967296 + lo;
   if (n === 0) throw new SafetensorsError('safetensors: the header length is 0');
   if (n > bytes.length - 8) {
-    throw new SafetensorsError(`safetensors: the header length ${n} runs past the end of the ${bytes.length}-byte file`);
+    throw new SafetensorsError(
+      `safetensors: the header length ${n} runs past the end of the ${bytes.length}-byte file`,
+    );
   }
-  if (n > MAX_HEADER_BYTES) throw new SafetensorsError(`safetensors: the header length ${n} exceeds ${MAX_HEADER_BYTES} bytes`);
+  if (n > MAX_HEADER_BYTES)
+    throw new SafetensorsError(`safetensors: the header length ${n} exceeds ${MAX_HEADER_BYTES} bytes`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
@@ -118,12 +125,15 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
       metadata = parseMetadata(raw);
       continue;
     }
-    if (typeof raw !== 'object' || raw === null) throw new SafetensorsError(`safetensors: entry ${name} is not an object`);
+    if (typeof raw !== 'object' || raw === null)
+      throw new SafetensorsError(`safetensors: entry ${name} is not an object`);
     const e = raw as Record<string, unknown>;
     const dtype = e['dtype'];
     if (typeof dtype !== 'string') throw new SafetensorsError(`safetensors: tensor ${name} has no dtype`);
     if (!(dtype in DTYPE_BYTES)) {
-      throw new SafetensorsError(`safetensors: tensor ${name} has dtype ${dtype}; only F32, F64, F16 and BF16 are supported`);
+      throw new SafetensorsError(
+        `safetensors: tensor ${name} has dtype ${dtype}; only F32, F64, F16 and BF16 are supported`,
+      );
     }
     const shape = e['shape'];
     if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isSafeInteger(d) && d >= 0)) {
@@ -140,7 +150,9 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
     }
     const [begin, end] = offsets as [number, number];
     if (end > bufLen) {
-      throw new SafetensorsError(`safetensors: tensor ${name} data_offsets [${begin}, ${end}] run past the ${bufLen}-byte buffer`);
+      throw new SafetensorsError(
+        `safetensors: tensor ${name} data_offsets [${begin}, ${end}] run past the ${bufLen}-byte buffer`,
+      );
     }
     const want = shape.reduce((a: number, b: number) => a * b, 1) * DTYPE_BYTES[dtype as SafetensorsDType];
     if (end - begin !== want) {
@@ -158,10 +170,15 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
     if (s.begin > covered) throw new SafetensorsError(`safetensors: the buffer has a gap before tensor ${s.name}`);
     covered = s.end;
   }
-  if (covered !== bufLen) throw new SafetensorsError(`safetensors: ${bufLen - covered} trailing bytes after the last tensor`);
+  if (covered !== bufLen)
+    throw new SafetensorsError(`safetensors: ${bufLen - covered} trailing bytes after the last tensor`);
   const tensors = new Map<string, Tensor>();
   for (const t of parsed) {
-    tensors.set(t.name, { dtype: t.dtype, shape: t.shape, data: decode(v, bufStart + t.begin, t.end - t.begin, t.dtype) });
+    tensors.set(t.name, {
+      dtype: t.dtype,
+      shape: t.shape,
+      data: decode(v, bufStart + t.begin, t.end - t.begin, t.dtype),
+    });
   }
   return { tensors, metadata };
 }

@@ -203,7 +203,12 @@ const MLP64: readonly LayerSpec[] = [
 ];
 
 /** W_ℓ ~ N(0, 1/k) and b_ℓ ~ N(0, BIAS_STD²), in layer order W, b, from one stream. */
-function gaussianBase(layers: readonly LayerSpec[], rng: Rng, wStd?: readonly number[], bStd?: readonly number[]): BaseLayer[] {
+function gaussianBase(
+  layers: readonly LayerSpec[],
+  rng: Rng,
+  wStd?: readonly number[],
+  bStd?: readonly number[],
+): BaseLayer[] {
   return layers.map((l, i) => {
     const W = zeros(l.d, l.k);
     fillNormal(rng, W.data, wStd?.[i] ?? 1 / Math.sqrt(l.k));

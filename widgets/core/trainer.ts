@@ -13,8 +13,10 @@
  *     record a recovery, and skip the update. `best` is the lowest value so far of the running
  *     mean m ← 0.9·m + 0.1·ℓ over accepted steps (m starts at the first accepted loss ℓ_first):
  *     a lucky batch with a near-zero loss must not make ordinary batches look like divergence.
- *  4. Otherwise update m and best, keep the current tensors and optimiser state as "last good",
- *     then backward and one optimiser step with the current learning rate.
+ *  4. Otherwise update m and best; if also ℓₜ ≤ GOOD_FACTOR·max(best, SPIKE_FLOOR·ℓ_first), keep
+ *     the current tensors and optimiser state as "last good" (so a rollback lands on a state that
+ *     really was good, not on one already drifting up); then backward and one optimiser step with
+ *     the current learning rate.
  * The loss reported for step t is ℓₜ (the loss before that step's update).
  *
  * Seeds: `baseSeed` → the frozen base and the task (scenarios.ts); `seed` → sub-streams
@@ -22,13 +24,7 @@
  * (`deriveSeed(seed, stream)`).
  */
 import { bytesOf, fnv1a32, hex32 } from './hash.ts';
-import {
-  attachAdapter,
-  initAdapter,
-  merge as mergeLayer,
-  unmerge as unmergeLayer,
-  type LoraLinear,
-} from './lora.ts';
+import { attachAdapter, initAdapter, merge as mergeLayer, unmerge as unmergeLayer, type LoraLinear } from './lora.ts';
 import { accuracy, lossFn, softmaxRows } from './loss.ts';
 import { addScaled, copy, matmul, maxAbsDiff, maxAbsDiffArray, zeros, type Matrix } from './matrix.ts';
 import {
@@ -101,6 +97,8 @@ export const DEFAULTS = Object.freeze({
  * divergence, and must not halve the learning rate again and again.
  */
 export const SPIKE_FLOOR = 1e-3;
+/** A step's tensors become the rollback point only if its loss is within this factor of the best. */
+export const GOOD_FACTOR = 2;
 /** Decay of the running mean of the loss that the divergence guard compares with. */
 export const LOSS_EMA = 0.9;
 
@@ -264,7 +262,10 @@ export function resolveConfig(config: TrainerConfig = {}): ResolvedConfig {
   const c = config as Record<string, unknown>;
   const scenarioRaw = c['scenario'] ?? DEFAULTS.scenario;
   if (!isScenarioName(scenarioRaw)) {
-    throw new LoraConfigError('scenario', `scenario: unknown ${JSON.stringify(scenarioRaw)}; expected one of ${SCENARIO_NAMES.join(', ')}`);
+    throw new LoraConfigError(
+      'scenario',
+      `scenario: unknown ${JSON.stringify(scenarioRaw)}; expected one of ${SCENARIO_NAMES.join(', ')}`,
+    );
   }
   const scenario = scenarioRaw;
   const shape = scenarioShape(scenario);
@@ -273,10 +274,18 @@ export function resolveConfig(config: TrainerConfig = {}): ResolvedConfig {
   const rsLora = bool(c, 'rsLora', DEFAULTS.rsLora);
 
   const maxTrue = Math.min(...shape.layers.map((l) => Math.min(l.d, l.k)));
-  const trueRank = shape.usesTrueRank ? int(c, 'trueRank', DEFAULTS.trueRank, 1, maxTrue) : intOrDefault(c, 'trueRank', DEFAULTS.trueRank);
-  const trainSize = shape.usesTrainSize ? int(c, 'trainSize', DEFAULTS.trainSize, 2, MAX_TRAIN_SIZE) : intOrDefault(c, 'trainSize', DEFAULTS.trainSize);
+  const trueRank = shape.usesTrueRank
+    ? int(c, 'trueRank', DEFAULTS.trueRank, 1, maxTrue)
+    : intOrDefault(c, 'trueRank', DEFAULTS.trueRank);
+  const trainSize = shape.usesTrainSize
+    ? int(c, 'trainSize', DEFAULTS.trainSize, 2, MAX_TRAIN_SIZE)
+    : intOrDefault(c, 'trainSize', DEFAULTS.trainSize);
 
-  const targets = parseTargets(c['targets'], shape.layers.map((l) => l.name), shape.defaultTargets);
+  const targets = parseTargets(
+    c['targets'],
+    shape.layers.map((l) => l.name),
+    shape.defaultTargets,
+  );
   const targetLayers = shape.layers.filter((l) => targets.includes(l.name));
   const rankCap = Math.min(MAX_RANK, ...targetLayers.map((l) => Math.min(l.d, l.k)));
   const rankRaw = c['rank'] ?? DEFAULTS.rank;
@@ -305,7 +314,10 @@ export function resolveConfig(config: TrainerConfig = {}): ResolvedConfig {
   const baseSeed = seedField(c, 'baseSeed', DEFAULTS.baseSeed);
   const divergenceFactorRaw = c['divergenceFactor'] ?? DEFAULTS.divergenceFactor;
   if (typeof divergenceFactorRaw !== 'number' || !Number.isFinite(divergenceFactorRaw) || divergenceFactorRaw <= 1) {
-    throw new LoraConfigError('divergenceFactor', `divergenceFactor: must be a finite number > 1, got ${String(divergenceFactorRaw)}`);
+    throw new LoraConfigError(
+      'divergenceFactor',
+      `divergenceFactor: must be a finite number > 1, got ${String(divergenceFactorRaw)}`,
+    );
   }
   return {
     scenario,
@@ -329,14 +341,21 @@ export function resolveConfig(config: TrainerConfig = {}): ResolvedConfig {
 function parseTargets(raw: unknown, names: readonly string[], defaults: readonly string[]): string[] {
   if (raw === undefined) return [...defaults];
   let list: unknown[];
-  if (typeof raw === 'string') list = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (typeof raw === 'string')
+    list = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
   else if (Array.isArray(raw)) list = raw;
   else throw new LoraConfigError('targets', 'targets: must be a list of layer names or a comma-separated string');
   if (list.length === 0) throw new LoraConfigError('targets', `targets: empty; choose from ${names.join(', ')}`);
   const out: string[] = [];
   for (const t of list) {
     if (typeof t !== 'string' || !names.includes(t)) {
-      throw new LoraConfigError('targets', `targets: unknown layer ${JSON.stringify(t)}; this scenario has ${names.join(', ')}`);
+      throw new LoraConfigError(
+        'targets',
+        `targets: unknown layer ${JSON.stringify(t)}; this scenario has ${names.join(', ')}`,
+      );
     }
     if (out.includes(t)) throw new LoraConfigError('targets', `targets: ${t} is listed twice`);
     out.push(t);
@@ -468,7 +487,11 @@ class CpuSession implements TrainerSession {
       layer.merged = false;
       if (mode === 'lora' && targets.includes(layer.name)) attachAdapter(layer, { r: rank, alpha, rsLora, dropout });
     }
-    const model = createMlp(this.layers, mode, this.layers.map((l) => targets.includes(l.name)));
+    const model = createMlp(
+      this.layers,
+      mode,
+      this.layers.map((l) => targets.includes(l.name)),
+    );
     const ws = createWorkspace(model, batch);
     const outCols = this.layers[this.layers.length - 1].d;
     const { params, grads } = trainableTensors(model, ws);
@@ -510,7 +533,8 @@ class CpuSession implements TrainerSession {
   }
 
   train(steps: number): TrainResult {
-    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`train: steps must be an integer ≥ 0, got ${steps}`);
+    if (!Number.isInteger(steps) || steps < 0)
+      throw new RangeError(`train: steps must be an integer ≥ 0, got ${steps}`);
     if (this.merged) throw new LoraStateError('train: the adapter is merged into W; unmerge() before training');
     const losses = new Float32Array(steps);
     const recoveries: RecoverRecord[] = [];
@@ -538,7 +562,8 @@ class CpuSession implements TrainerSession {
     this.step += 1;
     this.loss = loss;
     const finite = Number.isFinite(loss);
-    if (!finite || loss > this.config.divergenceFactor * Math.max(this.bestLoss, SPIKE_FLOOR * this.firstLoss)) {
+    const ref = Math.max(this.bestLoss, SPIKE_FLOOR * this.firstLoss);
+    if (!finite || loss > this.config.divergenceFactor * ref) {
       this.restoreGood();
       this.lr /= 2;
       recoveries.push({ step, reason: finite ? 'loss spike' : 'non-finite loss', loss, lr: this.lr });
@@ -551,7 +576,7 @@ class CpuSession implements TrainerSession {
       this.meanLoss = LOSS_EMA * this.meanLoss + (1 - LOSS_EMA) * loss;
     }
     if (this.meanLoss < this.bestLoss) this.bestLoss = this.meanLoss;
-    this.keepGood();
+    if (loss <= GOOD_FACTOR * Math.max(this.bestLoss, SPIKE_FLOOR * this.firstLoss)) this.keepGood();
     backward(e.model, e.ws);
     optimizerStep(e.opt, this.lr);
     return loss;
@@ -714,11 +739,21 @@ class CpuSession implements TrainerSession {
   useAdapter(name: string): void {
     this.requireLora('useAdapter');
     const set = this.saved.get(name);
-    if (!set) throw new LoraStateError(`useAdapter: no adapter named ${JSON.stringify(name)} (saved: ${this.adapters.join(', ') || 'none'})`);
+    if (!set)
+      throw new LoraStateError(
+        `useAdapter: no adapter named ${JSON.stringify(name)} (saved: ${this.adapters.join(', ') || 'none'})`,
+      );
     if (this.merged) throw new LoraStateError('useAdapter: unmerge() before swapping adapters');
     const c = this.config;
     const sameShape = set.rank === c.rank && sameList(set.targets, c.targets);
-    this.config = { ...c, rank: set.rank, alpha: set.alpha, rsLora: set.rsLora, dropout: set.dropout, targets: [...set.targets] };
+    this.config = {
+      ...c,
+      rank: set.rank,
+      alpha: set.alpha,
+      rsLora: set.rsLora,
+      dropout: set.dropout,
+      targets: [...set.targets],
+    };
     if (!sameShape || set.alpha !== c.alpha || set.rsLora !== c.rsLora || set.dropout !== c.dropout) {
       this.engine = this.build();
     }
@@ -787,20 +822,30 @@ class CpuSession implements TrainerSession {
     }
     const layers = this.scenario.layers;
     const { rank, alpha, rsLora, dropout, targets } = adapter;
-    if (!Number.isInteger(rank) || rank < 1 || rank > MAX_RANK) throw new LoraConfigError('rank', `importAdapter: rank ${rank} is not in 1…${MAX_RANK}`);
-    if (!(Number.isFinite(alpha) && alpha > 0)) throw new LoraConfigError('alpha', `importAdapter: lora_alpha ${alpha} must be > 0`);
-    if (!(dropout >= 0 && dropout < 1)) throw new LoraConfigError('dropout', `importAdapter: lora_dropout ${dropout} must be in [0, 1)`);
-    const ordered = parseTargets([...targets], layers.map((l) => l.name), []);
+    if (!Number.isInteger(rank) || rank < 1 || rank > MAX_RANK)
+      throw new LoraConfigError('rank', `importAdapter: rank ${rank} is not in 1…${MAX_RANK}`);
+    if (!(Number.isFinite(alpha) && alpha > 0))
+      throw new LoraConfigError('alpha', `importAdapter: lora_alpha ${alpha} must be > 0`);
+    if (!(dropout >= 0 && dropout < 1))
+      throw new LoraConfigError('dropout', `importAdapter: lora_dropout ${dropout} must be in [0, 1)`);
+    const ordered = parseTargets(
+      [...targets],
+      layers.map((l) => l.name),
+      [],
+    );
     const A: Record<string, Matrix> = {};
     const B: Record<string, Matrix> = {};
     for (const l of layers) {
       if (!ordered.includes(l.name)) continue;
-      if (rank > Math.min(l.d, l.k)) throw new LoraConfigError('rank', `importAdapter: rank ${rank} exceeds min(d, k) of ${l.name}`);
+      if (rank > Math.min(l.d, l.k))
+        throw new LoraConfigError('rank', `importAdapter: rank ${rank} exceeds min(d, k) of ${l.name}`);
       const a = adapter.A[l.name];
       const b = adapter.B[l.name];
       if (!a || !b) throw new LoraConfigError('targets', `importAdapter: missing A or B for ${l.name}`);
-      if (a.rows !== rank || a.cols !== l.k) throw new LoraConfigError('A', `importAdapter: ${l.name} A is ${a.rows}×${a.cols}, expected ${rank}×${l.k}`);
-      if (b.rows !== l.d || b.cols !== rank) throw new LoraConfigError('B', `importAdapter: ${l.name} B is ${b.rows}×${b.cols}, expected ${l.d}×${rank}`);
+      if (a.rows !== rank || a.cols !== l.k)
+        throw new LoraConfigError('A', `importAdapter: ${l.name} A is ${a.rows}×${a.cols}, expected ${rank}×${l.k}`);
+      if (b.rows !== l.d || b.cols !== rank)
+        throw new LoraConfigError('B', `importAdapter: ${l.name} B is ${b.rows}×${b.cols}, expected ${l.d}×${rank}`);
       if (!a.data.every(Number.isFinite) || !b.data.every(Number.isFinite)) {
         throw new LoraConfigError('weights', `importAdapter: ${l.name} has non-finite weights`);
       }
@@ -846,7 +891,8 @@ function gatherRows(src: Matrix, idx: Uint32Array, start: number, dst: Matrix): 
 }
 
 function checkName(name: string): void {
-  if (typeof name !== 'string' || name.trim().length === 0) throw new LoraConfigError('name', 'adapter name: must be a non-empty string');
+  if (typeof name !== 'string' || name.trim().length === 0)
+    throw new LoraConfigError('name', 'adapter name: must be a non-empty string');
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

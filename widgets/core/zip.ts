@@ -47,7 +47,8 @@ export function writeZip(entries: readonly ZipEntry[]): Uint8Array {
     centralSize += 46 + names[i].length;
   });
   const total = localSize + centralSize + 22;
-  if (total > MAX_U32 || entries.length > 0xffff) throw new ZipError('writeZip: archive too large (zip64 is not supported)');
+  if (total > MAX_U32 || entries.length > 0xffff)
+    throw new ZipError('writeZip: archive too large (zip64 is not supported)');
   const out = new Uint8Array(total);
   const v = new DataView(out.buffer);
   const offsets: number[] = [];
@@ -113,18 +114,21 @@ export function readZip(bytes: Uint8Array): ZipEntry[] {
     }
   }
   if (end < 0) throw new ZipError('not a zip archive: no end-of-central-directory record');
-  if (v.getUint16(end + 4, true) !== 0 || v.getUint16(end + 6, true) !== 0) throw new ZipError('multi-disk zip archives are not supported');
+  if (v.getUint16(end + 4, true) !== 0 || v.getUint16(end + 6, true) !== 0)
+    throw new ZipError('multi-disk zip archives are not supported');
   const count = v.getUint16(end + 10, true);
   const cdSize = v.getUint32(end + 12, true);
   const cdStart = v.getUint32(end + 16, true);
-  if (count === 0xffff || cdSize === MAX_U32 || cdStart === MAX_U32) throw new ZipError('zip64 archives are not supported');
+  if (count === 0xffff || cdSize === MAX_U32 || cdStart === MAX_U32)
+    throw new ZipError('zip64 archives are not supported');
   if (cdStart + cdSize > end) throw new ZipError('zip central directory lies outside the archive');
   const dec = new TextDecoder('utf-8', { fatal: true });
   const entries: ZipEntry[] = [];
   const names = new Set<string>();
   let p = cdStart;
   for (let i = 0; i < count; i++) {
-    if (p + 46 > cdStart + cdSize || v.getUint32(p, true) !== CENTRAL_SIG) throw new ZipError(`zip central directory entry ${i} is corrupt`);
+    if (p + 46 > cdStart + cdSize || v.getUint32(p, true) !== CENTRAL_SIG)
+      throw new ZipError(`zip central directory entry ${i} is corrupt`);
     const flags = v.getUint16(p + 8, true);
     const method = v.getUint16(p + 10, true);
     const crc = v.getUint32(p + 16, true);
@@ -143,12 +147,17 @@ export function readZip(bytes: Uint8Array): ZipEntry[] {
     }
     p += 46 + nameLen + extraLen + commentLen;
     if (flags & 1) throw new ZipError(`zip entry ${name} is encrypted`);
-    if (csize === MAX_U32 || usize === MAX_U32 || localAt === MAX_U32) throw new ZipError(`zip entry ${name} needs zip64, which is not supported`);
+    if (csize === MAX_U32 || usize === MAX_U32 || localAt === MAX_U32)
+      throw new ZipError(`zip entry ${name} needs zip64, which is not supported`);
     if (method !== 0) {
-      throw new ZipError(`zip entry ${name} is compressed (method ${method}); only stored (uncompressed) entries are supported`);
+      throw new ZipError(
+        `zip entry ${name} is compressed (method ${method}); only stored (uncompressed) entries are supported`,
+      );
     }
-    if (csize !== usize) throw new ZipError(`zip entry ${name}: stored entry with different compressed and uncompressed sizes`);
-    if (localAt + 30 > cdStart || v.getUint32(localAt, true) !== LOCAL_SIG) throw new ZipError(`zip entry ${name}: local header missing`);
+    if (csize !== usize)
+      throw new ZipError(`zip entry ${name}: stored entry with different compressed and uncompressed sizes`);
+    if (localAt + 30 > cdStart || v.getUint32(localAt, true) !== LOCAL_SIG)
+      throw new ZipError(`zip entry ${name}: local header missing`);
     const dataAt = localAt + 30 + v.getUint16(localAt + 26, true) + v.getUint16(localAt + 28, true);
     if (dataAt + csize > cdStart) throw new ZipError(`zip entry ${name}: data runs past the central directory`);
     const data = bytes.slice(dataAt, dataAt + csize);

@@ -30,3 +30,39 @@ export function bitwiseEqual(a: FloatArray, b: FloatArray): boolean {
   const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   return x.every((v, i) => v === y[i]);
 }
+
+/** What `trainUntil` saw. */
+export interface UntilResult {
+  /** Validation loss before training. */
+  readonly val0: number;
+  /** Validation loss when it stopped. */
+  readonly val: number;
+  /** Steps trained. */
+  readonly steps: number;
+  readonly recoveries: number;
+}
+
+/**
+ * Trains in chunks until the validation loss is ≤ `fraction` of its initial value or `maxSteps`
+ * have run (checking after each chunk), so a test of "reaches X within N steps" costs only what
+ * it needs. `fraction` 0 never stops early.
+ */
+export function trainUntil(
+  s: { valLoss(): number; train(n: number): { recoveries: readonly unknown[] } },
+  fraction: number,
+  maxSteps: number,
+  chunk = 100,
+): UntilResult {
+  const val0 = s.valLoss();
+  let steps = 0;
+  let recoveries = 0;
+  let val = val0;
+  while (steps < maxSteps) {
+    const n = Math.min(chunk, maxSteps - steps);
+    recoveries += s.train(n).recoveries.length;
+    steps += n;
+    val = s.valLoss();
+    if (val <= fraction * val0) break;
+  }
+  return { val0, val, steps, recoveries };
+}
