@@ -7,26 +7,31 @@
  * `trainSize` never changes W, and 'low-rank-shift' and 'overfit' share one base.
  *
  * Sub-streams (rng.ts `deriveSeed(baseSeed, stream)`): 1 base weights, 2 teacher update,
- * 3 training inputs, 4 validation inputs, 5 probe inputs, 6 target noise, 7 classify-2d base
- * training set.
+ * 3 training inputs, 4 validation inputs, 5 probe inputs, 6 training-target noise, 7 classify-2d
+ * base training set, 8 validation-target noise. Every array is filled row-major, in the order
+ * listed below; normals come from `fillNormal` (Box–Muller pairs).
  *
  * Scenarios:
  *
  * 1. 'low-rank-shift' (default). Base: x ∈ ℝ⁶⁴ → fc1 (64×64) → tanh → fc2 (64×64) → ŷ ∈ ℝ⁶⁴,
- *    W_ℓ entries ~ N(0, 1/k), b_ℓ entries ~ N(0, 0.1²), drawn W₁, b₁, W₂, b₂ in that order from
- *    stream 1. Teacher: the same network with W_ℓ + Δ_ℓ, where Δ_ℓ = (γ/√(t·k))·P_ℓ·Q_ℓ,
+ *    W_ℓ entries ~ N(0, 1/k), b_ℓ entries ~ N(0, BIAS_STD²), drawn W₁, b₁, W₂, b₂ in that order
+ *    from stream 1. Teacher: the same network with W_ℓ + Δ_ℓ, where Δ_ℓ = (γ/√(t·k))·P_ℓ·Q_ℓ,
  *    P_ℓ (d×t), Q_ℓ (t×k) entries ~ N(0, 1), t = trueRank, γ = TEACHER_GAIN, drawn P₁, Q₁, P₂, Q₂
- *    from stream 2. (‖Δ_ℓ‖_F ≈ γ·‖W_ℓ‖_F.) Inputs x ~ N(0, I₆₄); targets y = teacher(x), MSE.
- *    Training pool of 4096 examples (stream 3), validation set of 512 (stream 4), probe 64
- *    (stream 5). Targets fc1, fc2; batch 32.
+ *    from stream 2 (so ‖Δ_ℓ‖_F ≈ γ·‖W_ℓ‖_F). Inputs x ~ N(0, I₆₄); targets y = teacher(x); MSE.
+ *    Training pool of POOL_SIZE examples (inputs from stream 3), validation set of VAL_SIZE
+ *    (stream 4), probe batch of PROBE_SIZE (stream 5). Targets fc1, fc2; batch 32.
  * 2. 'classify-2d'. Base: x ∈ ℝ² → fc1 (32×2) → tanh → fc2 (32×32) → tanh → fc3 (32×32) → tanh
- *    → head (2×32) → logits; softmax cross-entropy. The base is trained here, from its seeded
- *    initialisation (stream 1), on two moons (stream 7) by full-batch Adam; the new task is the
- *    same moons rotated by ROTATION radians about the origin. Targets fc2, fc3 (d = k = 32).
+ *    → head (2×32) → logits; softmax cross-entropy over one-hot targets. Initialisation from
+ *    stream 1 (W, b per layer in order): fc1 W ~ N(0, 2²), b ~ N(0, 1) (features that cover the
+ *    plane), other W ~ N(0, 1/k), b ~ N(0, BIAS_STD²). The base is then trained here: full-batch
+ *    Adam (W of every layer, biases frozen), CLASSIFY_BASE_STEPS steps at CLASSIFY_BASE_LR on
+ *    CLASSIFY_BASE_POINTS points of `moons(·, 0)` (stream 7). The new task is `moons(·, ROTATION)`:
+ *    a pool of CLASSIFY_POOL points (stream 3), VAL_SIZE for validation (stream 4), PROBE_SIZE
+ *    probe inputs (stream 5). Targets fc2, fc3 (d = k = 32); batch 32.
  * 3. 'overfit'. The low-rank-shift base and teacher, but a finite training set of `trainSize`
- *    examples whose targets carry Gaussian noise of standard deviation NOISE_STD (stream 6), and a
- *    512-example validation set with noise of the same law. A rank well above trueRank fits the
- *    noise: lower training loss, higher validation loss.
+ *    examples (inputs from stream 3) whose targets carry N(0, NOISE_STD²) noise (stream 6), and a
+ *    VAL_SIZE validation set (stream 4) with noise of the same law (stream 8). A rank well above
+ *    trueRank fits the noise: lower training loss, higher validation loss.
  */
 import { createLinear, type LoraLinear } from './lora.ts';
 import { accuracy, lossFn, type LossKind } from './loss.ts';
@@ -39,7 +44,7 @@ export const SCENARIO_NAMES = ['low-rank-shift', 'classify-2d', 'overfit'] as co
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Seed sub-streams of `baseSeed` (see the file comment). */
-export const BASE_STREAM = {
+export const BASE_STREAM = Object.freeze({
   weights: 1,
   teacher: 2,
   trainInputs: 3,
@@ -47,7 +52,8 @@ export const BASE_STREAM = {
   probeInputs: 5,
   noise: 6,
   baseTrainSet: 7,
-} as const;
+  valNoise: 8,
+} as const);
 
 /** γ: ‖Δ_ℓ‖_F / ‖W_ℓ‖_F of the teacher's update (low-rank-shift, overfit). */
 export const TEACHER_GAIN = 0.5;
@@ -197,10 +203,10 @@ export function baseLayers(s: Scenario): LoraLinear[] {
 // ---------------------------------------------------------------------------------------------
 // low-rank-shift and overfit
 
-const MLP64: readonly LayerSpec[] = [
-  { name: 'fc1', d: 64, k: 64 },
-  { name: 'fc2', d: 64, k: 64 },
-];
+const MLP64: readonly LayerSpec[] = Object.freeze([
+  Object.freeze({ name: 'fc1', d: 64, k: 64 }),
+  Object.freeze({ name: 'fc2', d: 64, k: 64 }),
+]);
 
 /** W_ℓ ~ N(0, 1/k) and b_ℓ ~ N(0, BIAS_STD²), in layer order W, b, from one stream. */
 function gaussianBase(
@@ -240,12 +246,11 @@ function lowRankShift(opts: ScenarioOptions, noisy: boolean): Scenario {
     fillNormal(createRng(deriveSeed(baseSeed, stream)), X.data);
     return X;
   };
-  const noiseRng = createRng(deriveSeed(baseSeed, BASE_STREAM.noise));
-  const label = (X: Matrix): Matrix => {
+  const label = (X: Matrix, noiseStream: number): Matrix => {
     const Y = runModel(teacher, X);
     if (noisy) {
       const eps = new Float32Array(Y.data.length);
-      fillNormal(noiseRng, eps, NOISE_STD);
+      fillNormal(createRng(deriveSeed(baseSeed, noiseStream)), eps, NOISE_STD);
       for (let i = 0; i < eps.length; i++) Y.data[i] += eps[i];
     }
     return Y;
@@ -253,9 +258,9 @@ function lowRankShift(opts: ScenarioOptions, noisy: boolean): Scenario {
 
   const trainSize = noisy ? (opts.trainSize ?? DEFAULT_TRAIN_SIZE) : POOL_SIZE;
   const trainX = inputs(BASE_STREAM.trainInputs, trainSize);
-  const train = { X: trainX, Y: label(trainX) };
+  const train = { X: trainX, Y: label(trainX, BASE_STREAM.noise) };
   const valX = inputs(BASE_STREAM.valInputs, VAL_SIZE);
-  const val = { X: valX, Y: label(valX) };
+  const val = { X: valX, Y: label(valX, BASE_STREAM.valNoise) };
 
   return {
     name: noisy ? 'overfit' : 'low-rank-shift',
@@ -279,12 +284,12 @@ function lowRankShift(opts: ScenarioOptions, noisy: boolean): Scenario {
 // ---------------------------------------------------------------------------------------------
 // classify-2d
 
-const CLASSIFY: readonly LayerSpec[] = [
-  { name: 'fc1', d: 32, k: 2 },
-  { name: 'fc2', d: 32, k: 32 },
-  { name: 'fc3', d: 32, k: 32 },
-  { name: 'head', d: 2, k: 32 },
-];
+const CLASSIFY: readonly LayerSpec[] = Object.freeze([
+  Object.freeze({ name: 'fc1', d: 32, k: 2 }),
+  Object.freeze({ name: 'fc2', d: 32, k: 32 }),
+  Object.freeze({ name: 'fc3', d: 32, k: 32 }),
+  Object.freeze({ name: 'head', d: 2, k: 32 }),
+]);
 
 /** Base training: full-batch Adam, this many steps at this learning rate, on this many points. */
 export const CLASSIFY_BASE_STEPS = 150;
