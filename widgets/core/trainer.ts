@@ -232,8 +232,14 @@ export interface TrainerSession {
    * pristine W₀ so the frozen base stays bit-identical.
    */
   unmerge(): { maxAbsDiff: number };
+  /** Stores a copy of the live adapter under `name` (replacing one of that name). */
   saveAdapter(name: string): void;
+  /**
+   * Hot swap: loads a saved adapter onto the same frozen base (rebuilding the buffers if its
+   * rank, targets, α or dropout differ), with a fresh optimiser, the configured lr and step 0.
+   */
   useAdapter(name: string): void;
+  /** Forgets a saved adapter; false if there was none of that name. */
   deleteAdapter(name: string): boolean;
   /** A saved adapter (a copy), or the live one when `name` is omitted. */
   adapterWeights(name?: string): AdapterSet;

@@ -330,6 +330,11 @@ describe('adapters: save, use (hot swap), snapshot, import/export', () => {
     expect(maxAbsDiff(s.deltaW('fc2'), want)).toBe(0);
     expect(s.deltaW().rows).toBe(64);
     expect(() => s.deltaW('fc7')).toThrow(LoraConfigError);
+    // rsLoRA: s = α/√r
+    const rs = createSession({ rank: 4, alpha: 6, rsLora: true });
+    rs.train(20);
+    const v = rs.adapterWeights();
+    expect(maxAbsDiff(rs.deltaW('fc1'), matmul(v.B['fc1'], v.A['fc1'], undefined, { alpha: 3 }))).toBe(0);
   });
 
   it('a different rank can be swapped in (buffers rebuilt)', () => {
