@@ -1,0 +1,268 @@
+import type { SrsQuiz } from '../../widgets/srs-quiz/srs-quiz.ts';
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as tsfsrs from 'ts-fsrs';
+import { embedUrl, openEmbed, pageErrors } from './support/foreign.ts';
+import { FOREIGN, SITE } from './support/ports.mjs';
+import { createScheduler } from '../../widgets/core/srs-schedule.ts';
+import { replay, type LogEntry } from '../../widgets/core/srs-log.ts';
+
+/**
+ * <srs-quiz> storage in Chromium's real IndexedDB, on the foreign host: reload, two tabs,
+ * migration from version 1, damaged records, quota errors, no IndexedDB, clock skew, namespaces,
+ * import/export.
+ */
+const FIX = 'tests/fixtures/srs';
+const quiz = (page: Page) => page.locator('srs-quiz').first();
+const showAnswer = (page: Page) => quiz(page).getByRole('button', { name: /Show answer/ });
+const ready = (page: Page) => expect(showAnswer(page)).toBeVisible({ timeout: 20_000 });
+
+interface Dump {
+  version: number;
+  log: LogEntry[];
+  cards: { key: string; state: unknown }[];
+  quarantine: unknown[];
+}
+
+/** Everything in one namespace's database. */
+function dump(page: Page, name = 'marginalia-srs'): Promise<Dump> {
+  return page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open(name);
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const all = (s: string) =>
+      new Promise<unknown[]>((res) => {
+        if (!db.objectStoreNames.contains(s)) return res([]);
+        const r = db.transaction(s).objectStore(s).getAll();
+        r.onsuccess = () => res(r.result);
+      });
+    const out = { version: db.version, log: (await all('log')) as never, cards: (await all('cards')) as never, quarantine: await all('quarantine') };
+    db.close();
+    return out;
+  }, name);
+}
+
+const expectCacheIsReplay = (d: Dump) => {
+  const states = replay(createScheduler(tsfsrs), d.log);
+  expect(new Map(d.cards.map((c) => [c.key, c.state]))).toEqual(states);
+};
+
+test('two tabs grading interleaved lose nothing: 2N log entries, card states = replay(log)', async ({ context }) => {
+  const N = 6;
+  const a = await context.newPage();
+  const b = await context.newPage();
+  for (const p of [a, b]) {
+    await openEmbed(p, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture', mode: 'all' } });
+    await ready(p);
+  }
+  for (let i = 0; i < N; i++) {
+    for (const [p, rating] of [[a, (i % 4) + 1], [b, 3]] as const) {
+      await quiz(p).evaluate(async (el: SrsQuiz, r: number) => {
+        await el.reveal();
+        await el.grade(r as 1);
+      }, rating);
+    }
+  }
+  const d = await dump(a);
+  expect(d.log).toHaveLength(2 * N);
+  expect(new Set(d.log.map((e) => e.id)).size).toBe(2 * N);
+  expectCacheIsReplay(d);
+  expect(await pageErrors(a)).toEqual([]);
+  expect(await pageErrors(b)).toEqual([]);
+});
+
+test('a version-1 database is migrated: reviews become log entries, the damaged one is quarantined and reported', async ({ page }) => {
+  const v1 = JSON.parse(readFileSync(`${FIX}/v1-store.json`, 'utf8')) as { records: unknown[] };
+  await page.goto(embedUrl({ tag: 'srs-quiz', attrs: { deck: 'srs-fixture' }, load: false }));
+  await page.evaluate(async (records) => {
+    await new Promise<void>((res, rej) => {
+      const r = indexedDB.open('marginalia-srs', 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('reviews', { autoIncrement: true });
+      r.onsuccess = () => {
+        const tx = r.result.transaction('reviews', 'readwrite');
+        for (const rec of records) tx.objectStore('reviews').add(rec);
+        tx.oncomplete = () => (r.result.close(), res());
+      };
+      r.onerror = () => rej(r.error);
+    });
+  }, v1.records);
+  // now load the module (the URL said load=0, so the old database could be planted first)
+  await page.evaluate((src) => {
+    const m = document.createElement('script');
+    m.type = 'module';
+    m.src = src;
+    document.head.appendChild(m);
+  }, `${SITE}/widgets/srs-quiz.js`);
+  await ready(page);
+  await expect(quiz(page).getByRole('status').filter({ hasText: '1 damaged record was set aside' })).toBeVisible();
+  const d = await dump(page);
+  expect(d.version).toBe(2);
+  expect(d.log.map((e) => e.id)).toEqual(['v1-1', 'v1-2', 'v1-3']);
+  expect(d.quarantine).toHaveLength(1);
+  expect(d.cards.map((c) => c.key).sort()).toEqual(['srs-fixture:alpha-scaling', 'srs-fixture:why-low-rank']);
+  expectCacheIsReplay(d);
+  // both migrated cards are long overdue: they come first
+  await expect(quiz(page)).toContainText('0 of 4 done');
+});
+
+test('a damaged record in the current schema is quarantined and reported; the card is rebuilt from the log', async ({ page }) => {
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
+  await ready(page);
+  await quiz(page).evaluate(async (el: SrsQuiz) => {
+    await el.reveal();
+    await el.grade(4);
+  });
+  await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((res) => {
+      const r = indexedDB.open('marginalia-srs');
+      r.onsuccess = () => res(r.result);
+    });
+    const tx = db.transaction(['log', 'cards'], 'readwrite');
+    tx.objectStore('log').put({ id: 'evil', kind: 'review', card: 'srs-fixture:alpha-scaling', rating: 42, time: 'then' });
+    tx.objectStore('cards').put({ key: 'srs-fixture:why-low-rank', state: { due: 'never' } });
+    await new Promise((r) => (tx.oncomplete = r));
+    db.close();
+  });
+  await page.reload();
+  await ready(page);
+  await expect(quiz(page).getByRole('status').filter({ hasText: 'damaged card record was set aside' })).toBeVisible();
+  // the state was rebuilt from the log, so the graded card is still not due
+  await expect(quiz(page)).toContainText('0 of 3 done');
+  const json = await quiz(page).evaluate((el: SrsQuiz) => el.exportProgress());
+  expect(json.log).toHaveLength(1); // the damaged log entry was set aside, not exported
+  const d = await dump(page);
+  expect(d.quarantine.length).toBe(2);
+  expectCacheIsReplay(d);
+  expect(await pageErrors(page)).toEqual([]);
+});
+
+test('import refuses 13 bad files naming the problem, changes nothing, and a re-import adds nothing', async ({ page }) => {
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
+  await ready(page);
+  const good = readFileSync(`${FIX}/progress-good.json`, 'utf8');
+  const first = await quiz(page).evaluate((el: SrsQuiz, text: string) => el.importProgress(text), good);
+  expect(first).toEqual({ added: 11, duplicates: 0 });
+  const before = await dump(page);
+  expectCacheIsReplay(before);
+  const { expected } = JSON.parse(readFileSync(`${FIX}/bad-imports/expected.json`, 'utf8')) as { expected: Record<string, string> };
+  const names = readdirSync(`${FIX}/bad-imports`).filter((n) => n !== 'expected.json');
+  expect(names.length).toBeGreaterThanOrEqual(10);
+  for (const name of names) {
+    const text = readFileSync(`${FIX}/bad-imports/${name}`, 'utf8');
+    const message = await quiz(page).evaluate((el: SrsQuiz, text: string) => el.importProgress(text).then(() => 'accepted', (e: Error) => e.message), text);
+    expect(message, name).toContain(expected[name]);
+  }
+  expect(await dump(page)).toEqual(before);
+  expect(await page.evaluate(() => ({} as Record<string, unknown>).polluted ?? ({} as Record<string, unknown>).isAdmin)).toBeUndefined();
+  // the same file again: nothing added
+  expect(await quiz(page).evaluate((el: SrsQuiz, text: string) => el.importProgress(text), good)).toEqual({ added: 0, duplicates: 11 });
+  expect((await dump(page)).log).toHaveLength(11);
+  // through the file picker, a bad file gets a message in the element
+  await quiz(page).getByText('Your progress: export or import').click();
+  await quiz(page).getByLabel('Import progress').setInputFiles(`${FIX}/bad-imports/06-future-version.json`);
+  await expect(quiz(page).getByRole('alert')).toContainText('Import refused, nothing was changed: the file is version 7');
+});
+
+test('export: versioned JSON of the log, and the optimizer CSV', async ({ page }) => {
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
+  await ready(page);
+  await quiz(page).evaluate(async (el: SrsQuiz) => {
+    await el.reveal();
+    await el.grade(3);
+    await el.reveal();
+    await el.grade(1);
+  });
+  const json = await quiz(page).evaluate((el: SrsQuiz) => el.exportProgress());
+  expect(json).toMatchObject({ format: 'marginalia-srs-progress', version: 1, namespace: 'default' });
+  expect(json.log.map((e) => e.card)).toEqual(['srs-fixture:why-low-rank', 'srs-fixture:alpha-scaling']);
+  const csv = (await quiz(page).evaluate((el: SrsQuiz) => el.exportReviewLogCsv())).trim().split('\n');
+  expect(csv[0]).toBe('card_id,review_time,review_rating,review_state,review_duration');
+  expect(csv[1]).toMatch(/^srs-fixture:why-low-rank,\d{13},3,0,\d+$/);
+  expect(csv[2]).toMatch(/^srs-fixture:alpha-scaling,\d{13},1,0,\d+$/);
+  const download = page.waitForEvent('download');
+  await quiz(page).getByText('Your progress: export or import').click();
+  await quiz(page).getByRole('button', { name: /Export review log/ }).click();
+  expect((await download).suggestedFilename()).toBe('marginalia-revlog.csv');
+});
+
+test('a real quota error: one retry, then a clear message offering export; the review is kept in memory', async ({ page }) => {
+  // Chromium checks the quota of an origin when a connection opens, so shrink it first (DevTools
+  // protocol): the database still opens (creating stores takes no quota), every write then fails.
+  await page.goto(embedUrl({ tag: 'srs-quiz', load: false }));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: FOREIGN, quotaSize: 1 });
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
+  await ready(page);
+  await quiz(page).evaluate(async (el: SrsQuiz) => {
+    await el.reveal();
+    await el.grade(4);
+  });
+  const alert = quiz(page).getByRole('alert');
+  await expect(alert).toContainText('Your progress could not be saved: the browser says its storage is full');
+  await expect(alert.getByRole('button', { name: 'Export progress now' })).toBeVisible();
+  // the session goes on: the graded card left the queue, its review is held in memory
+  await expect(quiz(page)).toContainText('1 of 4 done');
+  const json = await quiz(page).evaluate((el: SrsQuiz) => el.exportProgress());
+  expect(json.log).toHaveLength(1);
+  expect((await dump(page)).log).toHaveLength(0);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: FOREIGN });
+  expect(await pageErrors(page)).toEqual([]);
+});
+
+test('without IndexedDB the quiz works in memory and says progress will not be kept', async ({ page }) => {
+  await page.addInitScript(() => {
+    IDBFactory.prototype.open = () => {
+      throw new DOMException('The user denied permission to access the database.', 'SecurityError');
+    };
+  });
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
+  await ready(page);
+  await expect(quiz(page).getByRole('alert')).toContainText('Your progress will not be kept');
+  await quiz(page).evaluate(async (el: SrsQuiz) => {
+    await el.reveal();
+    await el.grade(4);
+  });
+  await expect(quiz(page)).toContainText('1 of 4 done');
+  expect((await quiz(page).evaluate((el: SrsQuiz) => el.exportProgress())).log).toHaveLength(1);
+  expect(await pageErrors(page)).toEqual([]);
+});
+
+test('a clock that goes backwards never throws', async ({ page }) => {
+  const t = Date.parse('2025-06-01T10:00:00Z');
+  await page.clock.install({ time: t });
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture', mode: 'all' } });
+  await ready(page);
+  await quiz(page).evaluate(async (el: SrsQuiz) => {
+    await el.reveal();
+    await el.grade(1);
+  });
+  await page.clock.setSystemTime(t - 3 * 86_400_000);
+  await quiz(page).evaluate(async (el: SrsQuiz) => {
+    for (let i = 0; i < 4; i++) {
+      await el.reveal();
+      await el.grade(3);
+    }
+  });
+  const d = await dump(page);
+  expect(d.log).toHaveLength(5);
+  expect(d.log.some((e) => e.time < t)).toBe(true);
+  expectCacheIsReplay(d);
+  expect(await pageErrors(page)).toEqual([]);
+});
+
+test('namespace keeps an embedding site\'s progress apart', async ({ page }) => {
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture', namespace: 'course-a' } });
+  await ready(page);
+  await quiz(page).evaluate(async (el: SrsQuiz) => {
+    await el.reveal();
+    await el.grade(4);
+  });
+  expect((await dump(page, 'marginalia-srs--course-a')).log).toHaveLength(1);
+  const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+  expect(names).not.toContain('marginalia-srs');
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture', namespace: 'course-b' } });
+  await ready(page);
+  await expect(quiz(page)).toContainText('0 of 4 done');
+});

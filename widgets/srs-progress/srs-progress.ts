@@ -1,0 +1,277 @@
+import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
+import { hostStyles } from '../shared/host-styles.ts';
+import { NearViewportController } from '../shared/near-viewport.ts';
+import { loadScheduler, DEFAULT_RETENTION, MIN_RETENTION, MAX_RETENTION, type Scheduler } from '../core/srs-schedule.ts';
+import { replay, type LogEntry } from '../core/srs-log.ts';
+import { reviewsPerDay, retentionAchieved, dueForecast, mastery, type DayCount, type Retention, type Mastery } from '../core/srs-stats.ts';
+import { toProgressFile, parseProgressFile, toOptimizerCsv } from '../core/srs-exchange.ts';
+import { DECK_ID, type StudyDeck } from '../core/srs-deck.ts';
+import { openStore, NAMESPACE, DEFAULT_NAMESPACE, type ProgressStore } from '../srs-store/store.ts';
+import { fetchDeck } from '../srs-store/decks.ts';
+
+interface Figures {
+  days: DayCount[];
+  retention: Retention;
+  forecast: DayCount[];
+  lessons: { title: string; m: Mastery }[];
+  total: number;
+  activeDays: number;
+}
+
+/**
+ * What the review log says about your studying: reviews per day over the last year, retention
+ * achieved against the retention asked for, the cards due over the next 30 days and how well
+ * each lesson's cards are known. Everything is computed from the log in this browser by the
+ * pure functions of widgets/core/srs-stats.ts. Also exports (JSON, optimizer CSV) and imports.
+ *
+ * @summary Spaced-repetition progress: heatmap, retention, forecast, mastery.
+ * @attr deck - Deck ids (space-separated) whose cards count towards per-lesson mastery.
+ * @attr namespace - Storage namespace, as on `<srs-quiz>` (default `default`).
+ * @attr retention - The desired retention to compare against (0.80–0.95, default 0.90).
+ */
+export class SrsProgress extends LitElement {
+  static override properties = {
+    deck: { type: String },
+    namespace: { type: String },
+    retention: { type: String },
+    figures: { state: true },
+    message: { state: true },
+  };
+  static override styles = [
+    hostStyles,
+    css`
+      h2 {
+        font-size: 1.1em;
+        margin: 1.25em 0 0.5em;
+      }
+      h2:first-of-type {
+        margin-top: 0;
+      }
+      .heat {
+        display: grid;
+        grid-template-rows: repeat(7, 11px);
+        grid-auto-flow: column;
+        grid-auto-columns: 11px;
+        gap: 2px;
+        overflow-x: auto;
+        padding-bottom: 4px;
+      }
+      .heat span {
+        border-radius: 2px;
+        background: color-mix(in srgb, currentColor 10%, transparent);
+      }
+      .heat .pad {
+        background: transparent;
+      }
+      .heat .l1 { background: #9be9a8; }
+      .heat .l2 { background: #40c463; }
+      .heat .l3 { background: #30a14e; }
+      .heat .l4 { background: #216e39; }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        font-size: 0.9em;
+      }
+      th,
+      td {
+        text-align: start;
+        padding: 0.2em 0.5em 0.2em 0;
+        border-bottom: 1px solid color-mix(in srgb, currentColor 20%, transparent);
+      }
+      progress,
+      meter {
+        width: 100%;
+        min-width: 4em;
+      }
+      .wrap {
+        overflow-x: auto;
+      }
+      button {
+        font: inherit;
+        color: inherit;
+        background: transparent;
+        border: 1px solid currentColor;
+        border-radius: 6px;
+        padding: 0.4em 0.8em;
+        min-height: 44px;
+        cursor: pointer;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5em;
+        align-items: center;
+      }
+    `,
+  ];
+
+  declare deck: string;
+  declare namespace: string;
+  declare retention: string;
+  declare figures: Figures | undefined;
+  declare message: string;
+  private store: ProgressStore | undefined;
+  private scheduler: Scheduler | undefined;
+  private decks: StudyDeck[] = [];
+  private notes: string[] = [];
+
+  constructor() {
+    super();
+    this.deck = '';
+    this.namespace = DEFAULT_NAMESPACE;
+    this.retention = String(DEFAULT_RETENTION);
+    this.figures = undefined;
+    this.message = '';
+    new NearViewportController(this, () => void this.load());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.store?.close();
+    this.store = undefined;
+  }
+
+  private desired(): number {
+    const r = Number(this.retention);
+    if (Number.isFinite(r) && r >= MIN_RETENTION && r <= MAX_RETENTION) return r;
+    this.notes.push(`retention "${this.retention}" must be from ${MIN_RETENTION} to ${MAX_RETENTION}; using ${DEFAULT_RETENTION}.`);
+    return DEFAULT_RETENTION;
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.notes = [];
+      const desired = this.desired();
+      let ns = this.namespace;
+      if (!NAMESPACE.test(ns)) {
+        this.notes.push(`namespace "${ns}" is not valid; using "${DEFAULT_NAMESPACE}".`);
+        ns = DEFAULT_NAMESPACE;
+      }
+      this.scheduler = await loadScheduler(desired);
+      const { store, fallbackReason } = await openStore(ns, this.scheduler);
+      this.store = store;
+      if (fallbackReason) this.notes.push(`This browser is not keeping progress (${fallbackReason}), so there is none to show.`);
+      const ids = this.deck.split(/\s+/).filter((d) => DECK_ID.test(d));
+      this.decks = (await Promise.allSettled(ids.map((id) => fetchDeck(id)))).flatMap((r) => {
+        if (r.status === 'fulfilled') return [r.value];
+        this.notes.push((r.reason as Error).message);
+        return [];
+      });
+      await this.compute(desired);
+    } catch (e) {
+      this.message = `Could not read your progress: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  private async compute(desired: number): Promise<void> {
+    const log: LogEntry[] = await this.store!.log();
+    const now = Date.now();
+    const offset = -new Date(now).getTimezoneOffset();
+    const states = replay(this.scheduler!, log);
+    const cards = this.decks.flatMap((d) => d.cards.map((c) => ({ key: c.key, group: d.id })));
+    const m = mastery(cards, states, now);
+    const days = reviewsPerDay(log, now, offset, 365);
+    this.notes.push(...this.store!.problems);
+    this.figures = {
+      days,
+      retention: retentionAchieved(log, desired),
+      forecast: dueForecast(states.values(), now, offset, 30),
+      lessons: this.decks.map((d) => ({ title: d.lessonTitle ?? d.title, m: m.get(d.id) ?? { cards: 0, reviewed: 0, known: 0, recall: 0 } })),
+      total: days.reduce((n, d) => n + d.count, 0),
+      activeDays: days.filter((d) => d.count).length,
+    };
+  }
+
+  private async download(kind: 'json' | 'csv'): Promise<void> {
+    const log = await this.store!.log();
+    const text = kind === 'json' ? JSON.stringify(toProgressFile(this.store!.namespace, log, Date.now()), null, 1) : toOptimizerCsv(this.scheduler!, log);
+    const url = URL.createObjectURL(new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/csv' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = kind === 'json' ? 'marginalia-progress.json' : 'marginalia-revlog.csv';
+    this.shadowRoot?.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  private onImport = async (e: Event): Promise<void> => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file || !this.store) return;
+    try {
+      const plan = await this.store.merge(parseProgressFile(await file.text()).log);
+      this.message = '';
+      this.notes = [`Imported ${plan.add.length} reviews; ${plan.duplicates} were already here.`];
+      await this.compute(this.desired());
+    } catch (err) {
+      this.message = `Import refused, nothing was changed: ${(err as Error).message}.`;
+    }
+    input.value = '';
+  };
+
+  private heatmap(days: DayCount[]): TemplateResult {
+    const max = Math.max(1, ...days.map((d) => d.count));
+    const level = (n: number) => (n === 0 ? '' : `l${Math.min(4, Math.ceil((4 * n) / max))}`);
+    const pad = new Date(`${days[0]!.day}T00:00:00Z`).getUTCDay();
+    return html`<div class="heat" aria-hidden="true">
+      ${Array.from({ length: pad }, () => html`<span class="pad"></span>`)}${days.map((d) => html`<span class=${level(d.count)} title="${d.day}: ${d.count}"></span>`)}
+    </div>`;
+  }
+
+  override render(): TemplateResult {
+    const f = this.figures;
+    const pct = (x: number) => `${Math.round(x * 100)}%`;
+    return html`
+      ${this.message ? html`<p class="error" role="alert">${this.message}</p>` : nothing}
+      ${this.notes.map((n) => html`<p role="status">${n}</p>`)}
+      ${!f
+        ? html`<p>Reading your review log…</p>`
+        : html`
+            <h2 id="heat">Reviews per day, last 12 months</h2>
+            <p id="heat-summary">${f.total} review${f.total === 1 ? '' : 's'} on ${f.activeDays} day${f.activeDays === 1 ? '' : 's'}.</p>
+            <div role="img" aria-labelledby="heat heat-summary">${this.heatmap(f.days)}</div>
+            <h2>Retention</h2>
+            <p class="retention">
+              ${f.retention.achieved === null
+                ? html`No long-term recalls yet (a review at least a day after the previous one). Desired retention: ${pct(f.retention.desired)}.`
+                : html`Achieved <strong>${pct(f.retention.achieved)}</strong> over ${f.retention.recalls} recall${f.retention.recalls === 1 ? '' : 's'}; desired ${pct(f.retention.desired)}.`}
+            </p>
+            <h2 id="forecast">Due in the next 30 days</h2>
+            <div class="wrap" role="region" aria-labelledby="forecast" tabindex="0">
+              <table class="forecast">
+                <thead><tr><th scope="col">Day</th><th scope="col">Cards due</th><th scope="col">Chart</th></tr></thead>
+                <tbody>
+                  ${f.forecast.map(
+                    (d, i) => html`<tr><td>${i === 0 ? 'Today (and overdue)' : d.day}</td><td>${d.count}</td><td><progress max=${Math.max(1, ...f.forecast.map((x) => x.count))} .value=${d.count} aria-label="${d.count} due ${d.day}"></progress></td></tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>
+            <h2 id="mastery">Mastery per lesson</h2>
+            ${f.lessons.length
+              ? html`<div class="wrap" role="region" aria-labelledby="mastery" tabindex="0"><table class="mastery">
+                  <thead><tr><th scope="col">Lesson</th><th scope="col">Cards</th><th scope="col">Reviewed</th><th scope="col">Known</th><th scope="col">Recall now</th></tr></thead>
+                  <tbody>
+                    ${f.lessons.map((l) => html`<tr><td>${l.title}</td><td>${l.m.cards}</td><td>${l.m.reviewed}</td><td>${l.m.known}</td><td>${pct(l.m.recall)}</td></tr>`)}
+                  </tbody>
+                </table></div>`
+              : html`<p>No decks yet.</p>`}
+            <h2>Your progress file</h2>
+            <div class="row">
+              <button type="button" @click=${() => void this.download('json')}>Export progress (JSON)</button>
+              <button type="button" @click=${() => void this.download('csv')}>Export review log (CSV for the FSRS optimizer)</button>
+              <label>Import progress <input type="file" accept="application/json,.json" @change=${this.onImport} /></label>
+            </div>
+          `}
+    `;
+  }
+}
+
+if (!customElements.get('srs-progress')) customElements.define('srs-progress', SrsProgress);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'srs-progress': SrsProgress;
+  }
+}
