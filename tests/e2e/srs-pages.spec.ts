@@ -1,0 +1,63 @@
+import type { SrsQuiz } from '../../widgets/srs-quiz/srs-quiz.ts';
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { builtPages, builtHtml } from './support/site.ts';
+
+/** /review/ and /progress/ on the built site (test builds publish the two fixture decks). */
+test.use({ timezoneId: 'UTC' });
+
+test('/review/ counts due cards per lesson, and "Study now" studies them all or one lesson', async ({ page }) => {
+  await page.goto('/review/');
+  const quiz = page.locator('srs-quiz');
+  // every card is new, so all are due: the fixture decks (4 + 2) and whatever real decks exist
+  const heading = quiz.getByRole('heading', { name: /^\d+ cards to review$/ });
+  await expect(heading).toBeVisible({ timeout: 20_000 });
+  const total = Number((await heading.textContent())!.match(/\d+/)![0]);
+  expect(total).toBeGreaterThanOrEqual(6);
+  const counts = quiz.getByRole('list', { name: 'Cards due per lesson' });
+  await expect(counts.getByRole('listitem').filter({ hasText: /^\s*SRS fixture lesson/ })).toHaveText(/SRS fixture lesson\s*4 due/);
+  await expect(counts.getByRole('listitem').filter({ hasText: 'Second SRS fixture lesson' })).toHaveText(/Second SRS fixture lesson\s*2 due/);
+  await quiz.getByRole('button', { name: 'Study now' }).click();
+  await expect(quiz.locator('progress')).toHaveAttribute('aria-label', `Session progress: 0 of ${total} cards`);
+  await expect(quiz).toBeFocused();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('4');
+  await page.reload();
+  await expect(quiz.getByRole('heading', { name: `${total - 1} cards to review` })).toBeVisible({ timeout: 20_000 });
+  await quiz.getByRole('button', { name: 'Study Second SRS fixture lesson only' }).click();
+  await expect(quiz.locator('progress')).toHaveAttribute('aria-label', 'Session progress: 0 of 2 cards');
+  await expect(quiz).toContainText('Second deck, first card');
+});
+
+test('/progress/ shows the figures of a known log: reviews per day, retention achieved vs desired, forecast, mastery', async ({ page }) => {
+  const fixture = JSON.parse(readFileSync('tests/fixtures/srs/log-known.json', 'utf8')) as { now: string };
+  await page.clock.install({ time: Date.parse(fixture.now) });
+  await page.goto('/review/');
+  const quiz = page.locator('srs-quiz');
+  await expect(quiz.getByRole('button', { name: 'Study now' })).toBeVisible({ timeout: 20_000 });
+  const good = readFileSync('tests/fixtures/srs/progress-good.json', 'utf8');
+  expect(await quiz.evaluate((el: SrsQuiz, text: string) => el.importProgress(text), good)).toEqual({ added: 11, duplicates: 0 });
+  await page.goto('/progress/');
+  const p = page.locator('srs-progress');
+  // answers from tests/fixtures/srs/log-known.json (and tests/unit/srs/stats.test.ts)
+  await expect(p).toContainText('8 reviews on 5 days.', { timeout: 20_000 });
+  await expect(p.getByRole('img', { name: /Reviews per day, last 12 months 8 reviews on 5 days/ })).toBeVisible();
+  await expect(p.locator('.retention')).toHaveText(/Achieved 75% over 4 recalls; desired 90%/);
+  await expect(p.locator('table.forecast tbody tr')).toHaveCount(30);
+  await expect(p.locator('table.forecast tbody tr').first()).toContainText('Today (and overdue)');
+  await expect(p.locator('table.mastery tbody tr').filter({ hasText: /^\s*SRS fixture lesson/ })).toHaveText(/SRS fixture lesson\s*4\s*0\s*0\s*0%/);
+  const download = page.waitForEvent('download');
+  await p.getByRole('button', { name: /Export review log/ }).click();
+  const csv = readFileSync(await (await download).path(), 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('card_id,review_time,review_rating,review_state,review_duration');
+  expect(csv).toHaveLength(1 + 9);
+});
+
+test('a lesson with a deck shows section mastery in its table of contents', async ({ page }) => {
+  const lesson = builtPages().find((p) => p.startsWith('/lessons/') && builtHtml(p).includes('data-srs-cards'));
+  test.skip(!lesson, 'no lesson has a deck yet');
+  await page.goto(lesson!);
+  const toc = page.getByRole('navigation', { name: 'On this page' });
+  await expect(toc.locator('.toc-mastery').first()).toBeVisible({ timeout: 10_000 });
+  await expect(toc.locator('.toc-mastery').first()).toHaveText(/^0\/\d+$/);
+});
