@@ -1,0 +1,55 @@
+// Benchmark (not a test): <srs-quiz> in Chromium with 10,000 stored cards.
+//   MARGINALIA_FIXTURES=1 astro build && node bench/srs-review.bench.mjs
+// Serves the built site (MARGINALIA_OUT_DIR or dist/) on MARGINALIA_SITE_PORT (default 4400),
+// replaces the fixture deck /decks/srs-fixture.json with a 10,000-card deck, stores a review for
+// every card (10,000 card states, 10,000 log entries), then measures on /review/:
+//   - time to first card: navigation start → the overview is ready → "Study now" → first card shown
+//   - saving one review: grade() until the log entry and card state are stored (median of 20)
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { chromiumPath, BASE_ARGS } from '../tests/e2e/support/chromium.mjs';
+import { SITE } from '../tests/e2e/support/ports.mjs';
+
+const N = 10_000;
+const server = spawn(process.execPath, ['tests/e2e/support/test-server.mjs'], { stdio: 'ignore', env: process.env });
+await new Promise((r) => setTimeout(r, 1500));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+try {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: BASE_ARGS });
+  const page = await browser.newPage();
+  const deck = { version: 1, id: 'srs-fixture', title: 'Bench', lesson: 'srs-fixture', lessonTitle: 'Bench lesson', cards: Array.from({ length: N }, (_, i) => ({ id: `c${i}`, front: `Question ${i}?`, back: `Answer ${i}.`, frontHtml: `<p>Question ${i}?</p>`, backHtml: `<p>Answer ${i}.</p>`, tags: [], section: 'theory' })) };
+  await page.route(`${SITE}/decks/srs-fixture.json`, (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(deck) }));
+  await page.goto(`${SITE}/review/`);
+  await page.locator('srs-quiz').getByRole('button', { name: 'Study now' }).waitFor({ timeout: 60_000 });
+  const t0 = Date.parse('2025-01-01T00:00:00Z');
+  const log = deck.cards.map((c, i) => ({ kind: 'review', id: `seed-${i}`, card: `srs-fixture:${c.id}`, rating: 3, time: t0 + i * 1000, duration: 4000 }));
+  await page.locator('srs-quiz').evaluate((el, text) => el.importProgress(text), JSON.stringify({ format: 'marginalia-srs-progress', version: 1, namespace: 'default', exportedAt: 0, log }));
+  const first = [];
+  const overview = [];
+  for (let run = 0; run < 5; run++) {
+    await page.goto(`${SITE}/review/`);
+    const study = page.locator('srs-quiz').getByRole('button', { name: 'Study now' });
+    await study.waitFor();
+    const ready = await page.evaluate(() => performance.now());
+    await study.click();
+    await page.locator('srs-quiz').getByRole('button', { name: /Show answer/ }).waitFor();
+    const shown = await page.evaluate(() => performance.now());
+    overview.push(ready);
+    first.push(shown);
+  }
+  const saves = await page.locator('srs-quiz').evaluate(async (el) => {
+    const out = [];
+    for (let i = 0; i < 21; i++) {
+      await el.reveal();
+      const t = performance.now();
+      await el.grade(3);
+      out.push(performance.now() - t);
+    }
+    return out;
+  });
+  console.log(`with ${N} stored cards: overview ready ${median(overview).toFixed(0)} ms after navigation start; first card ${median(first).toFixed(0)} ms (incl. the click), median of 5`);
+  console.log(`saving one review (grade() → log entry + card state stored, re-rendered): median ${median(saves).toFixed(1)} ms of 21`);
+  await browser.close();
+} finally {
+  server.kill();
+}
