@@ -39,6 +39,35 @@ export function rehypeFocusableMath() {
   return visit;
 }
 
+/**
+ * Tables wider than a phone scroll inside their own box instead of the page: each is wrapped in
+ * a keyboard-focusable region labelled by its caption or first header row.
+ */
+export function rehypeScrollableTables() {
+  /** @param {any} node */
+  const text = (node) => (node.type === 'text' ? node.value : (node.children ?? []).map(text).join(''));
+  /** @param {any} parent */
+  const visit = (parent) => {
+    const kids = parent.children ?? [];
+    for (let i = 0; i < kids.length; i++) {
+      const node = kids[i];
+      if (node.type === 'element' && node.tagName === 'table') {
+        const head = (node.children ?? []).find((/** @type {any} */ c) => c.tagName === 'thead');
+        const label = (head ? text(head) : 'Table').replace(/\s+/g, ' ').trim().slice(0, 80);
+        kids[i] = {
+          type: 'element',
+          tagName: 'div',
+          properties: { className: ['table-wrap'], role: 'region', tabIndex: 0, ariaLabel: `Table: ${label}` },
+          children: [node],
+        };
+      } else {
+        visit(node);
+      }
+    }
+  };
+  return visit;
+}
+
 export const remarkPlugins = [remarkMath, remarkCitations];
 /** @type {any[]} */
-export const rehypePlugins = [[rehypeKatex, katexOptions], rehypeFailOnMathErrors, rehypeFocusableMath];
+export const rehypePlugins = [[rehypeKatex, katexOptions], rehypeFailOnMathErrors, rehypeFocusableMath, rehypeScrollableTables];
