@@ -24,7 +24,14 @@
  * (`deriveSeed(seed, stream)`).
  */
 import { bytesOf, fnv1a32, hex32 } from './hash.ts';
-import { attachAdapter, initAdapter, merge as mergeLayer, unmerge as unmergeLayer, type LoraLinear } from './lora.ts';
+import {
+  attachAdapter,
+  fillDropoutMask,
+  initAdapter,
+  merge as mergeLayer,
+  unmerge as unmergeLayer,
+  type LoraLinear,
+} from './lora.ts';
 import { accuracy, lossFn, softmaxRows } from './loss.ts';
 import { addScaled, copy, matmul, maxAbsDiff, maxAbsDiffArray, zeros, type Matrix } from './matrix.ts';
 import {
@@ -259,6 +266,56 @@ export interface TrainerSession {
   checksumW(): string;
   /** The model's outputs on the fixed probe batch. */
   probeOutputs(dst?: Matrix): Matrix;
+  /**
+   * For another backend (the GPU) that trains this session's model: the live layers (frozen W,
+   * b and the adapters, in network order; read them, never write them) and the batch size.
+   */
+  modelView(): ModelView;
+  /**
+   * Draws the data of the next `steps` training steps exactly as `train(steps)` would (step 1
+   * and the dropout masks of step 2 in the file comment), advancing the order and dropout
+   * streams, without training: `rows` gets the batch's training-set rows (steps·n, step-major)
+   * and `masks`, when the model has dropout, each step's masks of every adapted layer with
+   * dropout, in layer order, row-major n×k. The caller trains and then `loadTrainingState`s.
+   */
+  drawBatches(steps: number, rows: Uint32Array, masks: Float32Array | null): void;
+  /** Floats per step `drawBatches` writes into `masks` (0 without dropout). */
+  readonly maskFloatsPerStep: number;
+  /** A copy of everything a training step reads and writes (tensors, optimiser, guard). */
+  trainingState(): TrainingState;
+  /** Loads a state taken from `trainingState()` of a session of the same shape (copies it). */
+  loadTrainingState(state: TrainingState): void;
+}
+
+/** The live model of a session, for backends that mirror it (see `modelView`). */
+export interface ModelView {
+  readonly layers: readonly LoraLinear[];
+  readonly mode: TrainMode;
+  /** Batch rows n. */
+  readonly batch: number;
+  /** Trainable tensors in optimiser order (A then B per adapted layer; or W), with their names. */
+  readonly names: readonly string[];
+}
+
+/**
+ * The training state: trainable tensors (optimiser order), Adam moments and step count, their
+ * last good copies, and the divergence guard's numbers (see the file comment).
+ */
+export interface TrainingState {
+  readonly step: number;
+  readonly lr: number;
+  readonly loss: number;
+  readonly bestLoss: number;
+  readonly firstLoss: number;
+  readonly meanLoss: number;
+  readonly params: readonly Float32Array[];
+  readonly m: readonly Float32Array[];
+  readonly v: readonly Float32Array[];
+  readonly t: number;
+  readonly good: readonly Float32Array[];
+  readonly goodM: readonly Float32Array[];
+  readonly goodV: readonly Float32Array[];
+  readonly goodT: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -587,6 +644,95 @@ class CpuSession implements TrainerSession {
     backward(e.model, e.ws);
     optimizerStep(e.opt, this.lr);
     return loss;
+  }
+
+  modelView(): ModelView {
+    const e = this.engine;
+    return {
+      layers: this.layers,
+      mode: e.model.mode,
+      batch: e.ws.n,
+      names: trainableTensors(e.model, e.ws).names,
+    };
+  }
+
+  get maskFloatsPerStep(): number {
+    let n = 0;
+    for (const l of this.layers) if (l.adapter && l.adapter.dropout > 0 && !l.merged) n += l.k;
+    return n * this.engine.ws.n;
+  }
+
+  drawBatches(steps: number, rows: Uint32Array, masks: Float32Array | null): void {
+    if (!Number.isInteger(steps) || steps < 0)
+      throw new RangeError(`drawBatches: steps must be an integer ≥ 0, got ${steps}`);
+    if (this.merged) throw new LoraStateError('drawBatches: the adapter is merged into W; unmerge() before training');
+    const n = this.engine.ws.n;
+    const perStep = this.maskFloatsPerStep;
+    if (rows.length < steps * n) throw new RangeError(`drawBatches: rows holds ${rows.length}, needs ${steps * n}`);
+    if (perStep > 0 && (!masks || masks.length < steps * perStep))
+      throw new RangeError(`drawBatches: masks must hold ${steps * perStep} floats`);
+    for (let s = 0; s < steps; s++) {
+      if (this.cursor + n > this.perm.length) {
+        permutation(this.orderRng, this.perm);
+        this.cursor = 0;
+      }
+      rows.set(this.perm.subarray(this.cursor, this.cursor + n), s * n);
+      this.cursor += n;
+      if (perStep === 0 || !masks) continue;
+      // Same draws, in the same order, as forward(…, 'sample', dropoutRng): layer by layer.
+      let o = s * perStep;
+      for (const l of this.layers) {
+        const ad = l.adapter;
+        if (!ad || ad.dropout === 0 || l.merged) continue;
+        const len = n * l.k;
+        fillDropoutMask({ rows: n, cols: l.k, data: masks.subarray(o, o + len) }, ad.dropout, this.dropoutRng);
+        o += len;
+      }
+    }
+  }
+
+  trainingState(): TrainingState {
+    const e = this.engine;
+    const c = (a: readonly Float32Array[]): Float32Array[] => a.map((x) => x.slice());
+    return {
+      step: this.step,
+      lr: this.lr,
+      loss: this.loss,
+      bestLoss: this.bestLoss,
+      firstLoss: this.firstLoss,
+      meanLoss: this.meanLoss,
+      params: c(e.opt.params),
+      m: c(e.opt.m),
+      v: c(e.opt.v),
+      t: e.opt.t,
+      good: c(e.good),
+      goodM: c(e.goodOpt.m),
+      goodV: c(e.goodOpt.v),
+      goodT: e.goodOpt.t,
+    };
+  }
+
+  loadTrainingState(s: TrainingState): void {
+    const e = this.engine;
+    const load = (dst: readonly Float32Array[], src: readonly Float32Array[], what: string): void => {
+      if (dst.length !== src.length || dst.some((d, i) => d.length !== src[i].length))
+        throw new LoraStateError(`loadTrainingState: ${what} does not match this session's shapes`);
+      dst.forEach((d, i) => d.set(src[i]));
+    };
+    load(e.opt.params, s.params, 'params');
+    load(e.opt.m, s.m, 'm');
+    load(e.opt.v, s.v, 'v');
+    load(e.good, s.good, 'good');
+    load(e.goodOpt.m, s.goodM, 'goodM');
+    load(e.goodOpt.v, s.goodV, 'goodV');
+    e.opt.t = s.t;
+    e.goodOpt.t = s.goodT;
+    this.step = s.step;
+    this.lr = s.lr;
+    this.loss = s.loss;
+    this.bestLoss = s.bestLoss;
+    this.firstLoss = s.firstLoss;
+    this.meanLoss = s.meanLoss;
   }
 
   private keepGood(): void {
