@@ -1,0 +1,586 @@
+import { css } from 'lit';
+
+/**
+ * Shadow styles for `<lora-trainer>`, on top of hostStyles. Theme through --mg-fg, --mg-bg,
+ * --mg-accent, --mg-muted, --mg-font, --mg-font-size; fallbacks follow prefers-color-scheme.
+ * Canvas sizes and legend swatches are set through CSSOM in the element (never a style
+ * attribute: embedders run `style-src 'self'`). No transitions under prefers-reduced-motion.
+ * (No comments inside the css literal: they would ship.)
+ */
+export const styles = css`
+  :host {
+    --_fg: var(--mg-fg, #1b1b1f);
+    --_bg: var(--mg-bg, #ffffff);
+    --_accent: var(--mg-accent, #0a58ca);
+    --_muted: var(--mg-muted, #5b5b66);
+    --_grid: #e2e2e8;
+    --_panel: #f6f6f8;
+    --_ref: #5f5f6b;
+    --_val: #b93c0a;
+    --_ok: #17693a;
+    --_warn: #9a3b00;
+    --_locked: #eef0f4;
+    display: block !important;
+    max-width: 72em;
+    color: var(--_fg) !important;
+    background: var(--_bg) !important;
+    font: 400 var(--mg-font-size, medium) / 1.5 var(--mg-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif) !important;
+    contain: layout paint style;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_fg: var(--mg-fg, #ececf1);
+      --_bg: var(--mg-bg, #17171c);
+      --_accent: var(--mg-accent, #8ab4ff);
+      --_muted: var(--mg-muted, #a9a9b6);
+      --_grid: #34343d;
+      --_panel: #202027;
+      --_ref: #b4b4c0;
+      --_val: #ff9a66;
+      --_ok: #6fd39a;
+      --_warn: #ffb27a;
+      --_locked: #25252d;
+    }
+  }
+  .root {
+    color: var(--_fg);
+    background: var(--_bg);
+    font: 400 var(--mg-font-size, medium) / 1.5 var(--mg-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    text-align: start;
+    letter-spacing: normal;
+    text-transform: none;
+    word-spacing: normal;
+    padding: 0.9em;
+    border: 1px solid var(--_grid);
+    border-radius: 0.6em;
+    display: grid;
+    gap: 0.8em;
+    min-width: 0;
+    container-type: inline-size;
+  }
+  p {
+    margin: 0;
+  }
+  .head {
+    display: flex;
+    justify-content: space-between;
+    align-items: flex-start;
+    gap: 1em;
+    flex-wrap: wrap;
+  }
+  .title {
+    font-weight: 700;
+    font-size: 1.15em;
+  }
+  .sub {
+    color: var(--_muted);
+    max-width: 46em;
+    font-size: 0.95em;
+  }
+  .badge {
+    font-size: 0.8em;
+    font-weight: 600;
+    border: 1px solid var(--_grid);
+    border-radius: 999px;
+    padding: 0.15em 0.7em;
+    white-space: nowrap;
+  }
+  .muted,
+  .badge.muted {
+    color: var(--_muted);
+  }
+  .note {
+    font-size: 0.88em;
+    color: var(--_muted);
+    border-left: 3px solid var(--_grid);
+    padding-left: 0.6em;
+  }
+  .alerts:empty {
+    display: none;
+  }
+  .error {
+    list-style: none;
+    margin: 0;
+    border-left: 4px solid #b3261e;
+    padding: 0.5em 0.75em;
+    background: color-mix(in srgb, #b3261e 9%, transparent);
+  }
+  .error li + li {
+    margin-top: 0.25em;
+  }
+  button,
+  select,
+  input {
+    font: inherit;
+    font-size: 0.95em;
+    color: inherit;
+  }
+  button {
+    border: 1px solid var(--_muted);
+    background: var(--_bg);
+    border-radius: 0.4em;
+    padding: 0.35em 0.85em;
+    cursor: pointer;
+    min-height: 2.2em;
+  }
+  button:hover:not(:disabled) {
+    border-color: var(--_accent);
+  }
+  button.primary {
+    background: var(--_accent);
+    color: var(--_bg);
+    border-color: var(--_accent);
+    font-weight: 600;
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+  button.link {
+    border: 0;
+    background: none;
+    padding: 0;
+    min-height: 0;
+    color: var(--_accent);
+    text-decoration: underline;
+  }
+  select,
+  input[type='number'],
+  input[type='text'] {
+    border: 1px solid var(--_muted);
+    border-radius: 0.35em;
+    background: var(--_bg);
+    padding: 0.25em 0.4em;
+    min-height: 2.1em;
+    max-width: 100%;
+  }
+  a {
+    color: var(--_accent);
+  }
+  code,
+  pre {
+    font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
+    font-size: 0.88em;
+  }
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5em;
+    align-items: center;
+  }
+  .inline {
+    display: inline-flex;
+    gap: 0.4em;
+    align-items: center;
+  }
+  .readouts {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(9.5em, 1fr));
+    gap: 0.4em 0.9em;
+    margin: 0;
+    padding: 0.6em 0.8em;
+    background: var(--_panel);
+    border-radius: 0.5em;
+  }
+  .readouts dt {
+    font-size: 0.78em;
+    color: var(--_muted);
+    text-transform: none;
+  }
+  .readouts dd {
+    margin: 0;
+    font-variant-numeric: tabular-nums;
+    font-weight: 600;
+  }
+  .readouts .params {
+    grid-column: span 2;
+  }
+  .main {
+    display: grid;
+    gap: 0.9em;
+    min-width: 0;
+  }
+  @container (min-width: 760px) {
+    .main.with-settings {
+      grid-template-columns: minmax(0, 1fr) 280px;
+    }
+  }
+  figure {
+    margin: 0;
+    min-width: 0;
+  }
+  figcaption {
+    font-size: 0.9em;
+  }
+  .learning figcaption {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.3em 1em;
+    align-items: center;
+    font-weight: 600;
+    margin-bottom: 0.3em;
+  }
+  .legend {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.2em 0.9em;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+    font-weight: 400;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .legend li {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35em;
+  }
+  .key {
+    display: inline-block;
+    width: 1.4em;
+    height: 0.2em;
+    background: var(--_accent);
+    border-radius: 1px;
+  }
+  .key.full {
+    background: repeating-linear-gradient(90deg, var(--_ref) 0 5px, transparent 5px 9px);
+  }
+  .key.val {
+    background: var(--_val);
+    height: 0.45em;
+    width: 0.45em;
+    border-radius: 50%;
+  }
+  canvas {
+    display: block;
+    max-width: 100%;
+  }
+  .pair {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 1em;
+    align-items: flex-start;
+  }
+  .chart-title {
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .boundary canvas {
+    border: 1px solid var(--_grid);
+    border-radius: 0.3em;
+  }
+  .check {
+    display: flex;
+    align-items: center;
+    gap: 0.45em;
+  }
+  .check.small {
+    font-size: 0.88em;
+    margin-top: 0.4em;
+  }
+  .settings {
+    display: grid;
+    gap: 0.6em;
+    align-content: start;
+    font-size: 0.92em;
+  }
+  .settings.minimal {
+    display: flex;
+  }
+  fieldset {
+    border: 1px solid var(--_grid);
+    border-radius: 0.5em;
+    margin: 0;
+    padding: 0.4em 0.7em 0.6em;
+    display: grid;
+    gap: 0.4em;
+    min-width: 0;
+  }
+  legend {
+    font-weight: 600;
+    padding: 0 0.3em;
+  }
+  fieldset.targets {
+    border-style: dashed;
+  }
+  .field {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) minmax(0, 8.5em);
+    gap: 0.5em;
+    align-items: center;
+  }
+  .adapters .field,
+  .settings.minimal .field {
+    grid-template-columns: auto minmax(0, 16em);
+  }
+  .adapters .field {
+    grid-template-columns: 1fr;
+  }
+  .anatomy {
+    display: grid;
+    gap: 0.5em;
+    min-width: 0;
+  }
+  .section-head {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5em 1em;
+    align-items: center;
+    justify-content: space-between;
+  }
+  .section-title {
+    font-weight: 600;
+  }
+  .eq {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.6em 0.5em;
+    padding: 0.7em;
+    background: var(--_panel);
+    border-radius: 0.5em;
+    overflow-x: auto;
+  }
+  .op {
+    font-size: 1.3em;
+    color: var(--_muted);
+    font-variant-numeric: tabular-nums;
+  }
+  .op.scale {
+    font-size: 0.95em;
+  }
+  .heat {
+    display: grid;
+    justify-items: center;
+    gap: 0.25em;
+  }
+  .heat canvas {
+    image-rendering: pixelated;
+    border: 1px solid var(--_grid);
+    background: var(--_bg);
+  }
+  .heat.locked canvas {
+    border: 2px solid var(--_muted);
+  }
+  .heat figcaption {
+    display: grid;
+    justify-items: center;
+    line-height: 1.25;
+    font-size: 0.8em;
+  }
+  .heat .name {
+    font-weight: 700;
+    font-size: 1.1em;
+    display: inline-flex;
+    gap: 0.25em;
+    align-items: center;
+  }
+  .heat .shape {
+    font-variant-numeric: tabular-nums;
+  }
+  .lock {
+    color: var(--_muted);
+  }
+  .placeholder {
+    width: 3em;
+    height: 3em;
+    display: grid;
+    place-items: center;
+    color: var(--_muted);
+  }
+  .cell {
+    font-size: 0.85em;
+    font-variant-numeric: tabular-nums;
+    min-height: 1.5em;
+  }
+  [role='tablist'] {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.2em;
+    border-bottom: 1px solid var(--_grid);
+  }
+  [role='tab'] {
+    border: 1px solid transparent;
+    border-bottom: 0;
+    border-radius: 0.4em 0.4em 0 0;
+    background: none;
+    margin-bottom: -1px;
+    color: var(--_muted);
+  }
+  [role='tab'][aria-selected='true'] {
+    border-color: var(--_grid);
+    background: var(--_bg);
+    color: var(--_fg);
+    font-weight: 600;
+    box-shadow: inset 0 3px 0 var(--_accent);
+  }
+  .panel {
+    padding: 0.8em 0.2em 0.2em;
+    display: grid;
+    gap: 0.6em;
+  }
+  .story {
+    margin: 0;
+    padding-left: 1.4em;
+    display: grid;
+    gap: 0.7em;
+  }
+  .story li {
+    padding: 0.5em 0.7em;
+    border-left: 3px solid var(--_grid);
+    display: grid;
+    gap: 0.3em;
+    justify-items: start;
+  }
+  .story li.current {
+    border-left-color: var(--_accent);
+    background: var(--_panel);
+  }
+  .step-title {
+    font-weight: 700;
+  }
+  .inv strong,
+  .num {
+    font-variant-numeric: tabular-nums;
+  }
+  .ok {
+    color: var(--_ok);
+    font-weight: 600;
+  }
+  .ok::before {
+    content: '✓ ';
+  }
+  .warn {
+    color: var(--_warn);
+  }
+  .sweep,
+  .adapters,
+  .peft {
+    display: grid;
+    gap: 0.6em;
+    justify-items: start;
+    min-width: 0;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5em;
+    align-items: center;
+  }
+  table.compact {
+    border-collapse: collapse;
+    font-size: 0.9em;
+    font-variant-numeric: tabular-nums;
+    max-width: 100%;
+  }
+  table.compact caption {
+    text-align: start;
+    font-weight: 600;
+    padding-bottom: 0.3em;
+  }
+  table.compact th,
+  table.compact td {
+    border-bottom: 1px solid var(--_grid);
+    padding: 0.3em 0.7em 0.3em 0;
+    text-align: start;
+  }
+  .actions {
+    display: flex;
+    gap: 0.3em;
+  }
+  .pitfalls {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 0.6em;
+  }
+  .pitfalls li {
+    border: 1px solid var(--_grid);
+    border-radius: 0.5em;
+    padding: 0.5em 0.7em;
+    display: grid;
+    gap: 0.35em;
+  }
+  .switch {
+    display: flex;
+    align-items: center;
+    gap: 0.6em;
+    font-weight: 600;
+    cursor: pointer;
+  }
+  .switch input {
+    appearance: none;
+    width: 2.4em;
+    height: 1.35em;
+    border-radius: 999px;
+    background: var(--_muted);
+    position: relative;
+    margin: 0;
+    flex: none;
+    cursor: pointer;
+    transition: background 0.15s;
+  }
+  .switch input::after {
+    content: '';
+    position: absolute;
+    top: 0.15em;
+    left: 0.15em;
+    width: 1.05em;
+    height: 1.05em;
+    border-radius: 50%;
+    background: var(--_bg);
+    transition: transform 0.15s;
+  }
+  .switch input:checked {
+    background: var(--_accent);
+  }
+  .switch input:checked::after {
+    transform: translateX(1.05em);
+  }
+  .result {
+    font-size: 0.95em;
+  }
+  .result .num {
+    font-size: 1.1em;
+    color: var(--_accent);
+  }
+  pre {
+    margin: 0;
+    padding: 0.7em 0.9em;
+    background: var(--_panel);
+    border-radius: 0.5em;
+    overflow-x: auto;
+    max-width: 100%;
+  }
+  .status-line:empty {
+    display: none;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  @container (max-width: 480px) {
+    .readouts .params {
+      grid-column: auto;
+    }
+    .field {
+      grid-template-columns: 1fr;
+      gap: 0.15em;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      transition: none !important;
+      animation: none !important;
+      scroll-behavior: auto !important;
+    }
+  }
+`;
