@@ -1,0 +1,304 @@
+import { css } from 'lit';
+import { hostStyles } from '../shared/host-styles.ts';
+
+/**
+ * Shadow styles for `<subspace-view>`, on top of the shared hostStyles. Theme through --mg-fg,
+ * --mg-bg, --mg-accent, --mg-muted, --mg-font. The --_in … --_sig colours are read by the element
+ * for the 3D materials too, so one place sets both. Label positions are set through CSSOM
+ * (`translate`), never a style attribute (embedders run `style-src 'self'`).
+ */
+export const styles = [
+  hostStyles,
+  css`
+    :host {
+      --_fg: var(--mg-fg, #1b1b1f);
+      --_bg: var(--mg-bg, #fdfcf9);
+      --_accent: var(--mg-accent, #0a58ca);
+      --_muted: var(--mg-muted, #5b5b66);
+      --_in: #7d8590;
+      --_base: #1d4ed8;
+      --_moved: #c2410c;
+      --_arrow: #b45309;
+      --_colb: #0f766e;
+      --_sig: #7c3aed;
+      --_guide: #6b7280;
+      --_lo: #f4f1ea;
+      --_hi: #1e3a8a;
+      max-width: 48em;
+      color: var(--_fg) !important;
+      background: var(--_bg) !important;
+      font: 400 var(--mg-font-size, medium) / 1.45
+        var(--mg-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif) !important;
+    }
+    @media (prefers-color-scheme: dark) {
+      :host {
+        --_fg: var(--mg-fg, #ececf1);
+        --_bg: var(--mg-bg, #17171c);
+        --_accent: var(--mg-accent, #8ab4ff);
+        --_muted: var(--mg-muted, #a9a9b6);
+        --_in: #9aa3ad;
+        --_base: #7aa7ff;
+        --_moved: #ffa057;
+        --_arrow: #f5b041;
+        --_colb: #2dd4bf;
+        --_sig: #c4a1ff;
+        --_guide: #9aa3ad;
+        --_lo: #1f2128;
+        --_hi: #9cc3ff;
+      }
+    }
+    .root {
+      padding: 0.75em;
+      border: 1px solid var(--_muted);
+      border-radius: 0.5em;
+      display: grid;
+      gap: 0.625em;
+    }
+    p,
+    ul,
+    dl,
+    dd,
+    figure {
+      margin: 0;
+    }
+    a {
+      color: var(--_accent);
+    }
+    :focus-visible {
+      outline: 3px solid var(--_accent);
+      outline-offset: 2px;
+    }
+    .errors {
+      padding: 0.5em 0.75em 0.5em 2em;
+      border: 2px solid #b3261e;
+      border-radius: 0.375em;
+    }
+    .summary {
+      font-weight: 600;
+    }
+    .stage {
+      position: relative;
+      aspect-ratio: 16 / 10;
+      border-radius: 0.375em;
+      background: radial-gradient(circle at 50% 45%, color-mix(in srgb, var(--_fg) 5%, var(--_bg)), var(--_bg) 70%);
+      overflow: hidden;
+      cursor: grab;
+      touch-action: pan-y pinch-zoom;
+      user-select: none;
+    }
+    .stage:active {
+      cursor: grabbing;
+    }
+    canvas.gl {
+      display: block;
+      width: 100%;
+      height: 100%;
+    }
+    .lab {
+      position: absolute;
+      left: 0;
+      top: 0;
+      transform: translate(-50%, -130%);
+      padding: 0 0.3em;
+      border-radius: 0.25em;
+      background: color-mix(in srgb, var(--_bg) 82%, transparent);
+      font-size: 0.875em;
+      font-weight: 600;
+      white-space: nowrap;
+      pointer-events: none;
+    }
+    .lab[hidden] {
+      display: none;
+    }
+    .lab.colb {
+      color: var(--_colb);
+    }
+    .sw.colb {
+      background: var(--_colb);
+    }
+    .lab.sig {
+      color: var(--_sig);
+    }
+    .sw.sig {
+      background: var(--_sig);
+    }
+    .lab.arrow {
+      color: var(--_arrow);
+    }
+    .sw.arrow {
+      background: var(--_arrow);
+    }
+    .lab.base {
+      color: var(--_base);
+    }
+    .sw.base {
+      background: var(--_base);
+    }
+    .lab.moved {
+      color: var(--_moved);
+    }
+    .sw.moved {
+      background: var(--_moved);
+    }
+    .sw.in {
+      background: var(--_in);
+    }
+    .msg {
+      position: absolute;
+      inset: auto 0 0 0;
+      padding: 0.5em 0.75em;
+      text-align: center;
+      color: var(--_muted);
+    }
+    .nav,
+    fieldset {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.375em 0.75em;
+    }
+    .nav {
+      gap: 0.375em;
+    }
+    button {
+      font: inherit;
+      color: var(--_fg);
+      background: var(--_bg);
+      border: 1px solid var(--_muted);
+      border-radius: 0.375em;
+      padding: 0.2em 0.6em;
+      min-width: 2.25em;
+      min-height: 2.25em;
+      cursor: pointer;
+    }
+    button:hover {
+      border-color: var(--_accent);
+    }
+    .play {
+      margin-inline-start: auto;
+      font-weight: 600;
+    }
+    .legend {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25em 1em;
+      padding: 0;
+      list-style: none;
+      font-size: 0.875em;
+    }
+    .legend li {
+      display: flex;
+      align-items: center;
+      gap: 0.35em;
+    }
+    .sw {
+      display: inline-block;
+      width: 0.8em;
+      height: 0.8em;
+      border-radius: 50%;
+    }
+    .sw.arrow,
+    .sw.sig,
+    .sw.colb {
+      height: 0.25em;
+      width: 1.2em;
+      border-radius: 0.125em;
+    }
+    .nums {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25em 1.75em;
+      font-variant-numeric: tabular-nums;
+    }
+    dt {
+      color: var(--_muted);
+      font-size: 0.875em;
+    }
+    form {
+      display: grid;
+      gap: 0.5em;
+    }
+    fieldset {
+      margin: 0;
+      padding: 0.375em 0.75em 0.5em;
+      border: 1px solid var(--_muted);
+      border-radius: 0.375em;
+      min-width: 0;
+    }
+    legend {
+      font-weight: 600;
+      padding: 0 0.25em;
+    }
+    label {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.3em;
+    }
+    input {
+      accent-color: var(--_accent);
+      margin: 0;
+      width: 1.05em;
+      height: 1.05em;
+    }
+    summary {
+      cursor: pointer;
+      font-weight: 600;
+      width: fit-content;
+    }
+    details > :not(summary) {
+      margin-top: 0.5em;
+    }
+    .grid-fig {
+      display: grid;
+      grid-template-columns: auto 1fr;
+      gap: 0.25em 0.5em;
+      align-items: center;
+    }
+    .ylab {
+      writing-mode: vertical-rl;
+      transform: rotate(180deg);
+      font-size: 0.875em;
+      color: var(--_muted);
+    }
+    canvas.grid {
+      width: 100%;
+      height: auto;
+    }
+    .ticks,
+    .grid-fig figcaption,
+    .grid-fig details {
+      grid-column: 2;
+      font-size: 0.875em;
+    }
+    .ticks {
+      display: flex;
+      justify-content: space-between;
+      color: var(--_muted);
+      margin-top: -0.25em;
+    }
+    .scale {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.3em;
+      margin-inline-end: 0.75em;
+      font-weight: 600;
+    }
+    .bar {
+      display: inline-block;
+      width: 5em;
+      height: 0.7em;
+      border: 1px solid var(--_muted);
+      background: linear-gradient(to right, var(--_lo), var(--_hi));
+    }
+    table {
+      border-collapse: collapse;
+      font-variant-numeric: tabular-nums;
+    }
+    th,
+    td {
+      padding: 0.1em 0.4em;
+      text-align: end;
+      border-bottom: 1px solid var(--_muted);
+    }
+  `,
+];
