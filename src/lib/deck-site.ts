@@ -7,13 +7,17 @@ import { getCollection, render } from 'astro:content';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesEnabled } from './widgets.ts';
+import { slugify } from './text.ts';
 import { buildDeck, type LessonInfo, type PublishedDeck } from './deck-build.ts';
 
 async function lessonInfo(): Promise<Map<string, LessonInfo>> {
   const out = new Map<string, LessonInfo>();
   for (const lesson of await getCollection('lessons')) {
     const { headings } = await render(lesson);
-    out.set(lesson.id, { title: lesson.data.title, headings: new Set(headings.map((h) => h.slug)) });
+    // Pitfall headings are drawn by the <Pitfall> component (id "pitfall-<slug of title>"), so
+    // they are not among Markdown's headings: read their titles from the body.
+    const pitfalls = [...(lesson.body ?? '').matchAll(/<Pitfall\s[^>]*title="([^"]+)"/g)].map((m) => `pitfall-${slugify(m[1]!)}`);
+    out.set(lesson.id, { title: lesson.data.title, headings: new Set([...headings.map((h) => h.slug), ...pitfalls]) });
   }
   return out;
 }

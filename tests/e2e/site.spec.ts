@@ -1,5 +1,7 @@
 import { test, expect } from '@playwright/test';
-import { builtPages, builtHtml } from './support/site.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtPages, builtHtml, DIST } from './support/site.ts';
 
 const pages = builtPages();
 const lessonPages = pages.filter((p) => p.startsWith('/lessons/'));
@@ -65,6 +67,22 @@ test('searching for "rank" finds the LoRA lesson; the index loads only on first 
   expect(fetched.some((p) => p.startsWith('/pagefind/'))).toBe(true);
   await page.getByRole('search').getByRole('link', { name: 'LoRA / PEFT fine-tuning' }).click();
   await expect(page).toHaveURL(/\/lessons\/lora-peft\//);
+});
+
+test('every card of every published deck links to a section that exists on its lesson page', () => {
+  // the site's own decks (test builds also publish fixture decks for fixture lessons)
+  const decks = readdirSync('content/decks')
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, '.json'));
+  expect(decks.length).toBeGreaterThanOrEqual(6);
+  for (const file of decks) {
+    const deck = JSON.parse(readFileSync(join(DIST, 'decks', file), 'utf8')) as { cards: { id: string; sectionUrl: string }[] };
+    for (const card of deck.cards) {
+      const url = new URL(card.sectionUrl, 'http://x');
+      const html = builtHtml(url.pathname);
+      expect(html, `${file} ${card.id} → ${card.sectionUrl}`).toContain(`id="${url.hash.slice(1)}"`);
+    }
+  }
 });
 
 test('unknown URLs get the 404 page with a 404 status', async ({ page }) => {
