@@ -281,10 +281,22 @@ export interface TrainerSession {
   drawBatches(steps: number, rows: Uint32Array, masks: Float32Array | null): void;
   /** Floats per step `drawBatches` writes into `masks` (0 without dropout). */
   readonly maskFloatsPerStep: number;
+  /** Where the data-order and dropout streams stand (to undo `drawBatches` of a chunk that failed). */
+  dataCursor(): DataCursor;
+  /** Puts the streams back where `dataCursor()` found them. */
+  setDataCursor(cursor: DataCursor): void;
   /** A copy of everything a training step reads and writes (tensors, optimiser, guard). */
   trainingState(): TrainingState;
   /** Loads a state taken from `trainingState()` of a session of the same shape (copies it). */
   loadTrainingState(state: TrainingState): void;
+}
+
+/** The position of the data-order and dropout streams (see `dataCursor`). */
+export interface DataCursor {
+  readonly perm: Uint32Array;
+  readonly cursor: number;
+  readonly order: Uint32Array;
+  readonly dropout: Uint32Array;
 }
 
 /** The live model of a session, for backends that mirror it (see `modelView`). */
@@ -689,6 +701,23 @@ class CpuSession implements TrainerSession {
         o += len;
       }
     }
+  }
+
+  dataCursor(): DataCursor {
+    return {
+      perm: this.perm.slice(),
+      cursor: this.cursor,
+      order: this.orderRng.s.slice(),
+      dropout: this.dropoutRng.s.slice(),
+    };
+  }
+
+  setDataCursor(c: DataCursor): void {
+    if (c.perm.length !== this.perm.length) throw new LoraStateError('setDataCursor: another training set');
+    this.perm.set(c.perm);
+    this.cursor = c.cursor;
+    this.orderRng.s.set(c.order);
+    this.dropoutRng.s.set(c.dropout);
   }
 
   trainingState(): TrainingState {

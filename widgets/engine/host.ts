@@ -110,23 +110,22 @@ export class EngineHost {
    * Handles one request; resolves with its result or rejects with the error to send back.
    * `create` and `pause` run at once; everything else waits for the trainer's earlier requests.
    */
-  handle(req: EngineRequest): Promise<unknown> {
+  async handle(req: EngineRequest): Promise<unknown> {
     if (req.op === 'create') return this.create(req.trainer, req.args as EngineOps['create']['args']);
-    if (req.op === 'debug')
-      return Promise.resolve(this.options.debug?.((req.args as EngineOps['debug']['args']).action) ?? null);
+    if (req.op === 'debug') return this.options.debug?.((req.args as EngineOps['debug']['args']).action) ?? null;
     const t = this.trainers.get(req.trainer);
-    if (!t || t.disposed)
-      return Promise.reject(new LoraStateError(`trainer ${req.trainer} does not exist (disposed?)`));
+    if (!t || t.disposed) throw new LoraStateError(`trainer ${req.trainer} does not exist (disposed?)`);
     if (req.op === 'pause') {
       t.pausedUpTo = Math.max(t.pausedUpTo, (req.args as EngineOps['pause']['args']).upTo);
-      return Promise.resolve(null);
+      return null;
     }
     if (req.op === 'dispose') {
       t.disposed = true;
       t.pausedUpTo = Number.POSITIVE_INFINITY;
       this.trainers.delete(t.id);
-      const done = t.queue.then(() => t.backend.dispose());
-      return done.then(() => null);
+      await t.queue;
+      t.backend.dispose();
+      return null;
     }
     const run = t.queue.then(() => this.run(t, req));
     t.queue = run.catch(() => undefined);
