@@ -72,12 +72,33 @@ export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_F
         },
       },
     },
+    plugins: [noPreloadHelper()],
     worker: {
       format: 'es',
       rollupOptions: { output: { entryFileNames: 'workers/[name]-[hash].js', chunkFileNames: 'workers/[name]-[hash].js' } },
     },
   });
   return Object.keys(withAll);
+}
+
+/**
+ * Vite wraps every dynamic `import()` in its preload helper (about 1 KB gzip, in its own chunk),
+ * which preloads the imported chunk's CSS and, with `modulePreload`, its JS dependencies. The
+ * widget modules have neither (styles live in JS, `modulePreload: false`), so the helper is dead
+ * weight on every widget that loads a part lazily; it is replaced by a call of the loader.
+ * @returns {import('vite').Plugin}
+ */
+function noPreloadHelper() {
+  const id = '\0vite/preload-helper.js';
+  return {
+    name: 'marginalia-no-preload-helper',
+    enforce: 'pre',
+    load: (source) => (source === id ? 'export const __vitePreload = (load) => load();\n' : undefined),
+    transform(_code, source) {
+      // The real helper is what loads a lazily imported chunk's CSS file: there must be none.
+      if (/\.css(?:$|\?(?!.*\b(?:inline|raw)\b))/.test(source)) this.error(`${source}: widgets keep their styles in JS (Lit css); a CSS file would need Vite's preload helper`);
+    },
+  };
 }
 
 /**
