@@ -94,9 +94,12 @@ function noPreloadHelper() {
     name: 'marginalia-no-preload-helper',
     enforce: 'pre',
     load: (source) => (source === id ? 'export const __vitePreload = (load) => load();\n' : undefined),
-    transform(_code, source) {
+    transform: {
       // The real helper is what loads a lazily imported chunk's CSS file: there must be none.
-      if (/\.css(?:$|\?(?!.*\b(?:inline|raw)\b))/.test(source)) this.error(`${source}: widgets keep their styles in JS (Lit css); a CSS file would need Vite's preload helper`);
+      filter: { id: /\.css(?:$|\?(?!.*\b(?:inline|raw)\b))/ },
+      handler(_code, source) {
+        this.error(`${source}: widgets keep their styles in JS (Lit css); a CSS file would need Vite's preload helper`);
+      },
     },
   };
 }
