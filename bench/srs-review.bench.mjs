@@ -1,16 +1,23 @@
 // Benchmark (not a test): <srs-quiz> in Chromium with 10,000 stored cards.
 //   MARGINALIA_FIXTURES=1 astro build && node bench/srs-review.bench.mjs
 // Serves the built site (MARGINALIA_OUT_DIR or dist/) on MARGINALIA_SITE_PORT (default 4400),
-// replaces the fixture deck /decks/srs-fixture.json with a 10,000-card deck, stores a review for
-// every card (10,000 card states, 10,000 log entries), then measures on /review/:
+// replaces the fixture deck /decks/srs-fixture.json with a 10,000-card deck (1.3 MB, written into
+// the built site for the run and put back afterwards: served by the real static server, as a
+// published deck would be, not through Playwright's request interception, which delivers big
+// bodies slowly and one at a time), stores a review for every card (10,000 card states, 10,000
+// log entries), then measures on /review/:
 //   - time to first card: navigation start → the overview is ready → "Study now" → first card shown
 //   - saving one review: grade() until the log entry and card state are stored (median of 20)
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromiumPath, BASE_ARGS } from '../tests/e2e/support/chromium.mjs';
 import { SITE } from '../tests/e2e/support/ports.mjs';
 
 const N = 10_000;
+const deckFile = resolve(process.env.MARGINALIA_OUT_DIR ?? 'dist', 'decks/srs-fixture.json');
+const original = readFileSync(deckFile);
 const server = spawn(process.execPath, ['tests/e2e/support/test-server.mjs'], { stdio: 'ignore', env: process.env });
 await new Promise((r) => setTimeout(r, 1500));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -18,7 +25,7 @@ try {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: BASE_ARGS });
   const page = await browser.newPage();
   const deck = { version: 1, id: 'srs-fixture', title: 'Bench', lesson: 'srs-fixture', lessonTitle: 'Bench lesson', cards: Array.from({ length: N }, (_, i) => ({ id: `c${i}`, front: `Question ${i}?`, back: `Answer ${i}.`, frontHtml: `<p>Question ${i}?</p>`, backHtml: `<p>Answer ${i}.</p>`, tags: [], section: 'theory' })) };
-  await page.route(`${SITE}/decks/srs-fixture.json`, (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(deck) }));
+  writeFileSync(deckFile, JSON.stringify(deck));
   await page.goto(`${SITE}/review/`);
   await page.locator('srs-quiz').getByRole('button', { name: 'Study now' }).waitFor({ timeout: 60_000 });
   const t0 = Date.parse('2025-01-01T00:00:00Z');
@@ -52,4 +59,5 @@ try {
   await browser.close();
 } finally {
   server.kill();
+  writeFileSync(deckFile, original);
 }

@@ -125,7 +125,7 @@ export async function loadScheduler(retention = DEFAULT_RETENTION): Promise<Sche
   const proto = Date.prototype;
   const before = new Set(Object.getOwnPropertyNames(proto));
   try {
-    const lib = await import('ts-fsrs');
+    const lib = await import('./srs-fsrs.ts');
     return createScheduler(lib, retention);
   } finally {
     for (const name of Object.getOwnPropertyNames(proto)) if (!before.has(name)) Reflect.deleteProperty(proto, name);

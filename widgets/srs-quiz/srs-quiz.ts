@@ -4,13 +4,15 @@ import { styles } from './srs-quiz.styles.ts';
 import { QuizGradedEvent, QuizCompleteEvent } from './events.ts';
 import { trustedFragment } from './trusted-html.ts';
 import { loadScheduler, RATINGS, RATING_NAMES, DEFAULT_RETENTION, MIN_RETENTION, MAX_RETENTION, type MemoryState, type Rating, type Scheduler } from '../core/srs-schedule.ts';
-import { buildQueue, afterGrade, dueCounts, nextDue, formatInterval, describeInterval, type QueueMode } from '../core/srs-queue.ts';
+import { buildQueue, afterGrade, nextDue, formatInterval, describeInterval, type QueueMode } from '../core/srs-queue.ts';
 import { parseInlineCards, DECK_ID, DeckError, type StudyCard, type StudyDeck } from '../core/srs-deck.ts';
 import { fetchDeck } from '../srs-store/decks.ts';
-import { toProgressFile, parseProgressFile, toOptimizerCsv, type ProgressFile } from '../core/srs-exchange.ts';
+import type { ProgressFile } from '../core/srs-exchange.ts';
 import { replayCard, reviewsByCard, type LogEntry, type ReviewEntry } from '../core/srs-log.ts';
 import { openStore, newEntryId, StorageWriteError, NAMESPACE, DEFAULT_NAMESPACE, type ProgressStore } from '../srs-store/store.ts';
 
+type ProgressFiles = typeof import('./progress-files.ts');
+type Overview = typeof import('./overview.ts');
 type Phase = 'waiting' | 'loading' | 'failed' | 'overview' | 'front' | 'back' | 'done';
 
 interface UndoStep {
@@ -72,6 +74,8 @@ export class SrsQuiz extends LitElement {
   private notices: string[] = [];
   private warning = '';
   private scheduler: Scheduler | undefined;
+  /** ts-fsrs loads beside the decks and the store; only revealing and grading wait for it. */
+  private scheduling: Promise<Scheduler> | undefined;
   private store: ProgressStore | undefined;
   private decks: StudyDeck[] = [];
   private cards = new Map<string, StudyCard>();
@@ -87,6 +91,9 @@ export class SrsQuiz extends LitElement {
   private typed = '';
   private nodes = new WeakMap<StudyCard, { front?: Node; back?: Node }>();
   private channel: BroadcastChannel | undefined;
+  private files: ProgressFiles | undefined;
+  private filesLoading: Promise<ProgressFiles> | undefined;
+  private overview: Overview | undefined;
   private started = false;
   private loading: Promise<void> | undefined;
   private run = 0;
@@ -162,17 +169,32 @@ export class SrsQuiz extends LitElement {
     this.warning = '';
     const s = this.settings();
     this.notices = s.problems;
+    this.store?.close();
+    this.store = undefined;
+    this.scheduler = undefined;
+    // Decks, ts-fsrs and the store all load at once; the first card waits for decks and states only.
+    const scheduling = (this.scheduling = loadScheduler(s.retention));
+    scheduling.then(
+      (scheduler) => {
+        if (run !== this.run) return;
+        this.scheduler = scheduler;
+        this.requestUpdate();
+      },
+      (e: unknown) => run === this.run && this.fail(e),
+    );
+    const opening = openStore(s.namespace, scheduling);
+    // Several decks (as on /review/) open on the overview: its code loads beside them.
+    const several = s.decks.length + (this.inlineCards() ? 1 : 0) > 1;
+    const overview = this.overview || !several ? Promise.resolve(this.overview) : import('./overview.ts');
     try {
-      const [scheduler, decks] = await Promise.all([loadScheduler(s.retention), this.loadDecks(s.decks)]);
-      this.store?.close();
-      const { store, fallbackReason } = await openStore(s.namespace, scheduler);
+      const [decks, { store, fallbackReason }, states] = await Promise.all([this.loadDecks(s.decks), opening, opening.then((o) => o.store.states())]);
+      this.overview = await overview;
       if (run !== this.run) return store.close();
-      this.scheduler = scheduler;
       this.store = store;
       if (fallbackReason) this.warning = `Your progress will not be kept: this browser is not letting the page store it (${fallbackReason}). You can still study; export your progress before leaving to keep it.`;
       this.decks = decks;
       this.cards = new Map(decks.flatMap((d) => d.cards.map((c) => [c.key, c] as const)));
-      this.states = await store.states();
+      this.states = states;
       this.notices = [...this.notices, ...store.problems];
       this.listen(s.namespace);
       this.undoStack = [];
@@ -181,19 +203,32 @@ export class SrsQuiz extends LitElement {
       if (decks.length > 1) this.phase = 'overview';
       else this.begin(s.mode, null);
     } catch (e) {
-      if (run !== this.run) return;
-      this.phase = 'failed';
-      this.message = e instanceof DeckError ? e.message : `Could not start: ${e instanceof Error ? e.message : String(e)}`;
+      void opening.then(({ store }) => store !== this.store && store.close(), () => undefined);
+      if (run === this.run) this.fail(e);
     }
+  }
+
+  private fail(e: unknown): void {
+    this.phase = 'failed';
+    this.message = e instanceof DeckError ? e.message : `Could not start: ${e instanceof Error ? e.message : String(e)}`;
+  }
+
+  /** The scheduler, once ts-fsrs has loaded (undefined if it could not). */
+  private async schedulerReady(): Promise<Scheduler | undefined> {
+    return this.scheduler ?? (await this.scheduling?.catch(() => undefined));
   }
 
   private async loadDecks(ids: string[]): Promise<StudyDeck[]> {
     const out: StudyDeck[] = [];
-    const inline = this.querySelector(':scope > script[type="application/json"]');
+    const inline = this.inlineCards();
     if (inline) out.push(parseInlineCards(inline.textContent ?? ''));
     out.push(...(await Promise.all(ids.map((id) => fetchDeck(id)))));
     if (!out.length) throw new DeckError('No cards to study: give this element a deck attribute (like deck="lora-peft") or inline cards.');
     return out;
+  }
+
+  private inlineCards(): Element | null {
+    return this.querySelector(':scope > script[type="application/json"]');
   }
 
   /** Other tabs and elements on the same namespace say which cards they graded. */
@@ -249,7 +284,7 @@ export class SrsQuiz extends LitElement {
 
   /** Shows the answer of the current card. */
   async reveal(): Promise<void> {
-    if (this.phase !== 'front') return;
+    if (this.phase !== 'front' || !(await this.schedulerReady()) || (this.phase as Phase) !== 'front') return;
     this.phase = 'back';
     await this.updateComplete;
     this.focusAfterChange();
@@ -259,11 +294,12 @@ export class SrsQuiz extends LitElement {
   async grade(rating: Rating): Promise<void> {
     if (!RATINGS.includes(rating)) throw new RangeError('grade() takes 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)');
     const card = this.current;
-    if (!card || !this.scheduler || !this.store || (this.phase !== 'back' && this.phase !== 'front')) return;
+    const scheduler = await this.schedulerReady();
+    if (!card || card !== this.current || !scheduler || !this.store || (this.phase !== 'back' && this.phase !== 'front')) return;
     const now = Date.now();
     const review: ReviewEntry = { kind: 'review', id: newEntryId(now), card: card.key, rating, time: now, duration: Math.max(0, Math.min(now - this.shownAt, 3_600_000)) };
     const step: UndoStep = { review, queue: [...this.queue], reviewed: this.reviewed, again: this.again };
-    const state = await this.save(review, this.scheduler.next(this.states.get(card.key), rating, now));
+    const state = await this.save(review, scheduler.next(this.states.get(card.key), rating, now));
     if (state) this.states.set(card.key, state);
     this.undoStack.push(step);
     this.reviewed += 1;
@@ -281,7 +317,7 @@ export class SrsQuiz extends LitElement {
   /** Takes back the last grade of this session: the card is shown again, as it was. */
   async undo(): Promise<void> {
     const step = this.undoStack.pop();
-    if (!step || !this.store || !this.scheduler) return;
+    if (!step || !this.store) return;
     const now = Date.now();
     const entry: LogEntry = { kind: 'undo', id: newEntryId(now), card: step.review.card, target: step.review.id, time: now };
     const state = await this.save(entry, undefined);
@@ -314,7 +350,8 @@ export class SrsQuiz extends LitElement {
       if (entry.kind === 'undo') {
         // Replay what we hold for that card, the pending entries included.
         const log = [...(await this.store!.log().catch(() => [])), ...this.pending].filter((x) => x.card === entry.card);
-        return replayCard(this.scheduler!, reviewsByCard(log).get(entry.card) ?? []);
+        const scheduler = await this.schedulerReady();
+        return scheduler && replayCard(scheduler, reviewsByCard(log).get(entry.card) ?? []);
       }
       return fallback;
     }
@@ -323,20 +360,22 @@ export class SrsQuiz extends LitElement {
   /** All progress in this namespace (log entries not yet saved included), as a versioned object. */
   async exportProgress(): Promise<ProgressFile> {
     const store = await this.ready();
-    const log = await store.log();
+    const [log, { toProgressFile }] = await Promise.all([store.log(), import('../core/srs-exchange.ts')]);
     const ids = new Set(log.map((e) => e.id));
     return toProgressFile(store.namespace, [...log, ...this.pending.filter((e) => !ids.has(e.id))], Date.now());
   }
 
   /** The review log as the FSRS optimizer's CSV (card_id, review_time, review_rating, review_state, review_duration). */
   async exportReviewLogCsv(): Promise<string> {
-    const file = await this.exportProgress();
-    return toOptimizerCsv(this.scheduler!, file.log);
+    const [file, { toOptimizerCsv }, scheduler] = await Promise.all([this.exportProgress(), import('../core/srs-exchange.ts'), this.schedulerReady()]);
+    if (!scheduler) throw new Error(this.message || 'the scheduler could not load');
+    return toOptimizerCsv(scheduler, file.log);
   }
 
   /** Validates and merges a progress file; rejects (storing nothing) naming the problem. */
   async importProgress(data: string | object): Promise<{ added: number; duplicates: number }> {
     const store = await this.ready();
+    const { parseProgressFile } = await import('../core/srs-exchange.ts');
     const file = parseProgressFile(data);
     const plan = await store.merge(file.log);
     this.states = await store.states();
@@ -449,26 +488,6 @@ export class SrsQuiz extends LitElement {
     `;
   }
 
-  private renderOverview(): TemplateResult {
-    const now = Date.now();
-    const all = [...this.cards.keys()];
-    const counts = dueCounts(all, (k) => this.cards.get(k)!.deck, this.states, now);
-    const total = [...counts.values()].reduce((a, b) => a + b, 0);
-    return html`<h2>${total ? `${total} card${total === 1 ? '' : 's'} to review` : 'Nothing due right now'}</h2>
-      <ul class="counts" aria-label="Cards due per lesson">
-        ${this.decks.map(
-          (d) => html`<li>
-            <span>${d.lessonTitle ?? d.title}</span>
-            <span>${counts.get(d.id) ?? 0} due</span>
-          </li>`,
-        )}
-      </ul>
-      <div class="row">
-        <button type="button" class="study" ?disabled=${!total} @click=${() => this.studyNow(null)}>Study now</button>
-        ${this.decks.map((d) => (counts.get(d.id) ? html`<button type="button" @click=${() => this.studyNow(d.id)}>Study ${d.lessonTitle ?? d.title} only</button>` : nothing))}
-      </div>`;
-  }
-
   private studyNow(deck: string | null): void {
     this.begin(this.settings().mode, deck);
     void this.updateComplete.then(() => this.focus());
@@ -488,42 +507,28 @@ export class SrsQuiz extends LitElement {
   }
 
   private renderProgressFiles(): TemplateResult {
-    return html`<details>
+    return html`<details @toggle=${(e: Event) => (e.target as HTMLDetailsElement).open && void this.progressFiles()}>
       <summary>Your progress: export or import</summary>
-      <div class="row">
-        <button type="button" @click=${() => void this.download('json')}>Export progress (JSON)</button>
-        <button type="button" @click=${() => void this.download('csv')}>Export review log (CSV for the FSRS optimizer)</button>
-        <label>Import progress <input type="file" accept="application/json,.json" @change=${this.onImportFile} /></label>
-      </div>
+      ${this.files ? this.files.renderProgressFiles(this, this.say) : html`<p>Loading…</p>`}
     </details>`;
   }
 
-  private onImportFile = async (e: Event): Promise<void> => {
-    const input = e.target as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
-    try {
-      const r = await this.importProgress(await file.text());
-      this.announcement = `Imported ${r.added} review${r.added === 1 ? '' : 's'}; ${r.duplicates} already here.`;
+  /** The export/import panel's module (loaded on first use). */
+  private progressFiles(): Promise<ProgressFiles> {
+    return (this.filesLoading ??= import('./progress-files.ts').then((m) => {
+      this.files = m;
+      this.requestUpdate();
+      return m;
+    }));
+  }
+
+  private say = (outcome: { announcement: string } | { message: string }): void => {
+    if ('announcement' in outcome) {
+      this.announcement = outcome.announcement;
       this.message = '';
-    } catch (err) {
-      this.message = `Import refused, nothing was changed: ${(err as Error).message}.`;
-    }
-    input.value = '';
+    } else this.message = outcome.message;
     this.requestUpdate();
   };
-
-  private async download(kind: 'json' | 'csv'): Promise<void> {
-    const text = kind === 'json' ? JSON.stringify(await this.exportProgress(), null, 1) : await this.exportReviewLogCsv();
-    const url = URL.createObjectURL(new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/csv' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = kind === 'json' ? `marginalia-progress-${this.store?.namespace ?? 'default'}.json` : 'marginalia-revlog.csv';
-    this.shadowRoot?.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
 
   override render(): TemplateResult {
     const card = this.current;
@@ -537,7 +542,7 @@ export class SrsQuiz extends LitElement {
         body = html``;
         break;
       case 'overview':
-        body = this.renderOverview();
+        body = this.overview ? this.overview.renderOverview(this.decks, this.cards, this.states, Date.now(), (deck) => this.studyNow(deck)) : html``;
         break;
       case 'done':
         body = this.renderDone();
@@ -551,7 +556,7 @@ export class SrsQuiz extends LitElement {
     const loaded = this.phase !== 'waiting' && this.phase !== 'loading' && this.phase !== 'failed';
     return html`
       ${this.message ? html`<p class="error" role="alert">${this.message}</p>` : nothing}
-      ${this.warning ? html`<div class="error" role="alert"><p>${this.warning}</p><button type="button" @click=${() => void this.download('json')}>Export progress now</button></div>` : nothing}
+      ${this.warning ? html`<div class="error" role="alert"><p>${this.warning}</p><button type="button" @click=${() => void this.progressFiles().then((m) => m.download(this, 'json'))}>Export progress now</button></div>` : nothing}
       ${this.notices.map((n) => html`<p class="notice" role="status">${n}</p>`)}
       ${body}
       ${loaded ? this.renderProgressFiles() : nothing}

@@ -18,7 +18,9 @@ export async function fetchDeck(idOrUrl: string, root: URL = siteRoot()): Promis
   const trusted = url.origin === root.origin && url.pathname.startsWith(`${root.pathname}decks/`);
   let response: Response;
   try {
-    response = await fetch(url, { mode: 'cors', credentials: 'omit' });
+    // 'same-origin' (no credentials to other sites) matches the `<link rel="preload" as="fetch"
+    // crossorigin>` that /review/ puts in its head, so the browser reuses that early response.
+    response = await fetch(url, { mode: 'cors', credentials: 'same-origin' });
   } catch {
     throw new DeckError(`Could not load deck "${idOrUrl}": the request failed (offline, or the server does not allow it)`);
   }

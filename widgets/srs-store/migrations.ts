@@ -9,7 +9,12 @@
  *   - `cards`      keyPath `key`: `{ key, state: MemoryState }`, a cache of replay(log) per card.
  *   - `quarantine` auto-increment: `{ from, key, value, reason, at }`, damaged records set aside.
  *   - `meta`       keyPath `key`: `{ key: 'rebuild', value: true }` asks for the card cache to be
- *                  rebuilt from the log on the next open (after a migration or a repair).
+ *                  rebuilt from the log on the next open (after a migration or a repair);
+ *                  `{ key: 'pack', value: StatePack }` is a copy of the whole `cards` store in two
+ *                  values (state-pack.ts), read in one go when the element opens, and
+ *                  `{ key: 'dirty:<card key>', value: true }` marks each card whose `cards` record
+ *                  changed since the pack was written (the pack is a cache of the cache: records
+ *                  added to a version-2 database without it are simply read the slow way).
  */
 import { parseLogEntry, type LogEntry } from '../core/srs-log.ts';
 import type { MemoryState } from '../core/srs-schedule.ts';
@@ -27,24 +32,28 @@ export function migrateV1Review(value: unknown, key: IDBValidKey): { entry: LogE
 export function parseCardRecord(value: unknown): { key: string; state: MemoryState } | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { key, state } = value as Record<string, unknown>;
-  if (typeof key !== 'string' || typeof state !== 'object' || state === null) return undefined;
+  if (typeof key !== 'string') return undefined;
+  const s = parseMemoryState(state);
+  return s && { key, state: s };
+}
+
+/** A stored memory state (a `cards` record's `state`, or one unpacked from the state pack), checked field by field. */
+export function parseMemoryState(state: unknown): MemoryState | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
   const s = state as Record<string, unknown>;
   const num = (x: unknown, min = 0) => typeof x === 'number' && Number.isFinite(x) && x >= min;
   if (!num(s.due) || !num(s.stability) || !num(s.difficulty) || !num(s.scheduledDays) || !num(s.learningSteps) || !num(s.reps) || !num(s.lapses)) return undefined;
   if (![0, 1, 2, 3].includes(s.state as number)) return undefined;
   if (s.lastReview !== null && !num(s.lastReview)) return undefined;
   return {
-    key,
-    state: {
-      due: s.due as number,
-      stability: s.stability as number,
-      difficulty: s.difficulty as number,
-      scheduledDays: s.scheduledDays as number,
-      learningSteps: s.learningSteps as number,
-      reps: s.reps as number,
-      lapses: s.lapses as number,
-      state: s.state as MemoryState['state'],
-      lastReview: s.lastReview as number | null,
-    },
+    due: s.due as number,
+    stability: s.stability as number,
+    difficulty: s.difficulty as number,
+    scheduledDays: s.scheduledDays as number,
+    learningSteps: s.learningSteps as number,
+    reps: s.reps as number,
+    lapses: s.lapses as number,
+    state: s.state as MemoryState['state'],
+    lastReview: s.lastReview as number | null,
   };
 }

@@ -5,18 +5,29 @@
  * card's whole log, so two tabs appending at once (IndexedDB serialises overlapping readwrite
  * transactions) always leave cache == replay(log).
  *
+ * Reading 10,000 `cards` records takes Chromium about half a second, so `states()` reads the
+ * state pack instead (state-pack.ts: every state in two values), plus the records of the cards
+ * marked dirty since the pack was written; the same transaction that rewrites a card marks it.
+ * Without a pack, or with many dirty cards, it reads every record, and then rewrites the pack
+ * (in the background, in one readwrite transaction, so a tab appending meanwhile waits for it).
+ *
  * Failure policy, in order:
  * - a damaged record is moved to `quarantine`, reported in `problems`, and the card rebuilt;
  * - QuotaExceededError / AbortError: close, reopen, retry once; then StorageWriteError, whose
  *   message tells the reader to export (the caller keeps the review in memory meanwhile);
  * - no IndexedDB at all (blocked, private mode, opening fails or hangs): `openStore` returns a
- *   MemoryStore (`persistent: false`), which works the same and keeps nothing.
+ *   MemoryStore (memory-store.ts, loaded only then; `persistent: false`), which works the same
+ *   and keeps nothing.
+ *
+ * The scheduler arrives as a promise: ts-fsrs is only needed to replay (on a write, a repair or a
+ * damaged record), so opening the store and reading the states never waits for it.
  */
 import { openDB, type IDBPDatabase, type IDBPTransaction, type DBSchema } from 'idb';
 import { parseLogEntry, replayCard, reviewsByCard, type LogEntry } from '../core/srs-log.ts';
 import type { MemoryState, Scheduler } from '../core/srs-schedule.ts';
-import { planMerge, type MergePlan } from '../core/srs-exchange.ts';
+import type { MergePlan } from '../core/srs-exchange.ts';
 import { DB_VERSION, migrateV1Review, parseCardRecord } from './migrations.ts';
+import { packStates, unpackStates } from './state-pack.ts';
 
 interface CardRecord {
   key: string;
@@ -34,6 +45,29 @@ interface SrsDB extends DBSchema {
   cards: { key: string; value: CardRecord };
   quarantine: { key: number; value: QuarantineRecord };
   meta: { key: string; value: { key: string; value: unknown } };
+}
+
+/** `meta` keys: the state pack, and one dirty mark per card changed since it was written. */
+const PACK = 'pack';
+const DIRTY = 'dirty:';
+const DIRTY_RANGE = (): IDBKeyRange => IDBKeyRange.bound(DIRTY, 'dirty;', false, true);
+/** More dirty cards than this: read every record (faster than one get each) and repack. */
+const READ_ALL_AT = 2000;
+/** More dirty cards than this after opening: rewrite the pack in the background. */
+const REPACK_AT = 64;
+
+type CardsTx = IDBPTransaction<SrsDB, ('cards' | 'meta')[], IDBTransactionMode>;
+interface StoredStates {
+  /** The pack's states with the dirty cards removed (empty when every record was read). */
+  base: Map<string, MemoryState>;
+  /** Records to check and add: the dirty cards' (absent ones left out), or every record. */
+  records: unknown[];
+  /** Dirty keys whose records were read. */
+  dirty: string[];
+  /** Every record was read (no usable pack, or too many dirty cards). */
+  full: boolean;
+  /** The stored pack, when it was there but malformed. */
+  badPack?: unknown;
 }
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -75,62 +109,24 @@ export function newEntryId(now: number): string {
   return `${Math.max(0, Math.floor(now)).toString(36)}-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** Progress kept in memory only: same behaviour, nothing survives the page. */
-export class MemoryStore implements ProgressStore {
-  readonly persistent = false;
-  readonly problems: string[] = [];
-  private entries: LogEntry[] = [];
-  private cache = new Map<string, MemoryState>();
-  readonly namespace: string;
-  private readonly scheduler: Scheduler;
-  constructor(namespace: string, scheduler: Scheduler) {
-    this.namespace = namespace;
-    this.scheduler = scheduler;
-  }
-  async states() {
-    return new Map(this.cache);
-  }
-  async statesOf(keys: readonly string[]) {
-    return new Map(keys.flatMap((k) => (this.cache.has(k) ? [[k, this.cache.get(k)!] as const] : [])));
-  }
-  async log() {
-    return [...this.entries];
-  }
-  async append(entry: LogEntry) {
-    this.entries.push(entry);
-    return this.rebuild(entry.card);
-  }
-  async merge(incoming: readonly LogEntry[]) {
-    const plan = planMerge(this.entries, incoming);
-    this.entries.push(...plan.add);
-    for (const card of new Set(plan.add.map((e) => e.card))) this.rebuild(card);
-    return plan;
-  }
-  close() {}
-  private rebuild(card: string): MemoryState | undefined {
-    const s = replayCard(this.scheduler, reviewsByCard(this.entries.filter((e) => e.card === card)).get(card) ?? []);
-    if (s) this.cache.set(card, s);
-    else this.cache.delete(card);
-    return s;
-  }
-}
-
 export class IdbStore implements ProgressStore {
   readonly persistent = true;
   readonly problems: string[] = [];
   readonly namespace: string;
-  private readonly scheduler: Scheduler;
+  private readonly scheduler: Promise<Scheduler>;
   private db: IDBPDatabase<SrsDB> | undefined;
   private persistAsked = false;
+  private closed = false;
+  private repacking: Promise<void> | undefined;
 
-  private constructor(namespace: string, scheduler: Scheduler, db: IDBPDatabase<SrsDB>) {
+  private constructor(namespace: string, scheduler: Promise<Scheduler>, db: IDBPDatabase<SrsDB>) {
     this.namespace = namespace;
     this.scheduler = scheduler;
     this.db = db;
   }
 
   /** Opens (creating or migrating) the namespace's database. Rejects if IndexedDB is unusable. */
-  static async open(namespace: string, scheduler: Scheduler, timeoutMs = 5000): Promise<IdbStore> {
+  static async open(namespace: string, scheduler: Promise<Scheduler>, timeoutMs = 5000): Promise<IdbStore> {
     const store = new IdbStore(namespace, scheduler, await IdbStore.connect(namespace, timeoutMs));
     await store.repairIfAsked();
     return store;
@@ -201,6 +197,7 @@ export class IdbStore implements ProgressStore {
   }
 
   private async handle(): Promise<IDBPDatabase<SrsDB>> {
+    if (this.closed) throw new Error('the progress store was closed');
     this.db ??= await IdbStore.connect(this.namespace, 5000);
     return this.db;
   }
@@ -213,17 +210,19 @@ export class IdbStore implements ProgressStore {
   private async repairIfAsked(): Promise<void> {
     const db = await this.handle();
     const flag = await db.get('meta', 'rebuild');
-    const moved = await db.count('quarantine');
-    if (moved && flag) this.quarantineNote(moved, 'record', 'found while upgrading the stored data');
     if (!flag) return;
-    const entries = await this.log();
+    const moved = await db.count('quarantine');
+    if (moved) this.quarantineNote(moved, 'record', 'found while upgrading the stored data');
+    const [entries, scheduler] = await Promise.all([this.log(), this.scheduler]);
     const tx = db.transaction(['cards', 'meta'], 'readwrite');
     await tx.objectStore('cards').clear();
     for (const [card, reviews] of reviewsByCard(entries)) {
-      const state = replayCard(this.scheduler, reviews);
+      const state = replayCard(scheduler, reviews);
       if (state) quiet(tx.objectStore('cards').put({ key: card, state }));
     }
-    quiet(tx.objectStore('meta').delete('rebuild'));
+    const meta = tx.objectStore('meta');
+    for (const key of ['rebuild', PACK]) quiet(meta.delete(key));
+    quiet(meta.delete(DIRTY_RANGE()));
     await tx.done;
   }
 
@@ -240,8 +239,69 @@ export class IdbStore implements ProgressStore {
     return good;
   }
 
+  /**
+   * Every card's state: the pack's, updated from the records of the cards marked dirty since it
+   * was written (or every record, when there is no usable pack or too much is dirty).
+   */
   async states(): Promise<Map<string, MemoryState>> {
-    return this.readStates(await this.run((db) => db.getAll('cards')));
+    const stored = await this.run(async (db) => {
+      const tx = db.transaction(['cards', 'meta']);
+      const out = await IdbStore.readStored(tx);
+      await tx.done;
+      return out;
+    });
+    if (stored.badPack !== undefined) await this.setAside('meta', [{ key: PACK, value: stored.badPack, reason: 'the state pack is malformed' }]);
+    const out = stored.base;
+    for (const [key, state] of await this.readStates(stored.records)) out.set(key, state);
+    if (stored.full ? stored.records.length > 0 : stored.dirty.length > REPACK_AT) this.repackSoon();
+    return out;
+  }
+
+  /** Reads the pack and the dirty cards' records, or every record, inside `tx`. */
+  private static async readStored(tx: CardsTx): Promise<StoredStates> {
+    const meta = tx.objectStore('meta');
+    const [pack, marks] = await Promise.all([meta.get(PACK), meta.getAllKeys(DIRTY_RANGE())]);
+    const dirty = marks.map((m) => m.slice(DIRTY.length));
+    const base = pack === undefined ? undefined : unpackStates(pack.value);
+    const badPack = pack !== undefined && !base ? pack.value : undefined;
+    if (!base || dirty.length > READ_ALL_AT) return { base: new Map(), records: await tx.objectStore('cards').getAll(), dirty, full: true, badPack };
+    const cards = tx.objectStore('cards');
+    const records = await Promise.all(dirty.map((k) => cards.get(k)));
+    for (const k of dirty) base.delete(k);
+    return { base, records: records.filter((r) => r !== undefined), dirty, full: false };
+  }
+
+  /** Rewrites the pack a moment after opening (not in the way of the first card), once at a time. */
+  private repackSoon(): void {
+    this.repacking ??= new Promise<void>((resolve) => setTimeout(resolve, 1000))
+      .then(() => this.repack())
+      .catch(() => undefined)
+      .finally(() => (this.repacking = undefined));
+  }
+
+  /**
+   * One readwrite transaction: reads what `states()` reads, writes it as the new pack and clears
+   * the dirty marks. A damaged record stays out of the pack and keeps (or gets) its dirty mark, so
+   * the next `states()` reads it, sets it aside and says so.
+   */
+  async repack(): Promise<void> {
+    if (this.closed) return;
+    await this.run(async (db) => {
+      const tx = db.transaction(['cards', 'meta'], 'readwrite');
+      const stored = await IdbStore.readStored(tx);
+      const meta = tx.objectStore('meta');
+      const states = stored.base;
+      const bad = new Set<string>();
+      for (const value of stored.records) {
+        const rec = parseCardRecord(value);
+        if (rec) states.set(rec.key, rec.state);
+        else bad.add(String((value as { key?: unknown } | null)?.key ?? '?'));
+      }
+      quiet(meta.put({ key: PACK, value: packStates(states) }));
+      quiet(meta.delete(DIRTY_RANGE()));
+      for (const key of bad) quiet(meta.put({ key: DIRTY + key, value: true }));
+      await tx.done;
+    });
   }
 
   async statesOf(keys: readonly string[]): Promise<Map<string, MemoryState>> {
@@ -274,7 +334,7 @@ export class IdbStore implements ProgressStore {
   }
 
   /** Moves damaged records into `quarantine`, and says so in `problems`. */
-  private async setAside(from: 'log' | 'cards', bad: { key: string; value: unknown; reason: string }[]): Promise<void> {
+  private async setAside(from: 'log' | 'cards' | 'meta', bad: { key: string; value: unknown; reason: string }[]): Promise<void> {
     await this.run(async (db) => {
       const tx = db.transaction([from, 'quarantine'], 'readwrite');
       for (const b of bad) {
@@ -283,26 +343,31 @@ export class IdbStore implements ProgressStore {
       }
       await tx.done;
     });
-    this.quarantineNote(bad.length, from === 'log' ? 'review record' : 'card record', bad[0]!.reason);
+    this.quarantineNote(bad.length, { log: 'review record', cards: 'card record', meta: 'stored summary' }[from], bad[0]!.reason);
   }
 
   private async rebuildCard(card: string): Promise<MemoryState | undefined> {
+    const scheduler = await this.scheduler;
     return this.run(async (db) => {
-      const tx = db.transaction(['log', 'cards'], 'readwrite');
-      const state = await this.rewriteCard(tx, card);
+      const tx = db.transaction(['log', 'cards', 'meta'], 'readwrite');
+      const state = await IdbStore.rewriteCard(tx, scheduler, card);
       await tx.done;
       return state;
     });
   }
 
-  /** Inside a readwrite transaction on log + cards: card cache := replay(that card's log). */
-  private async rewriteCard(tx: IDBPTransaction<SrsDB, ('log' | 'cards')[], 'readwrite'>, card: string): Promise<MemoryState | undefined> {
+  /**
+   * Inside a readwrite transaction on log + cards + meta: card cache := replay(that card's log),
+   * and the card is marked dirty (the pack no longer holds its state).
+   */
+  private static async rewriteCard(tx: IDBPTransaction<SrsDB, ('log' | 'cards' | 'meta')[], 'readwrite'>, scheduler: Scheduler, card: string): Promise<MemoryState | undefined> {
+    quiet(tx.objectStore('meta').put({ key: DIRTY + card, value: true }));
     const raw = await tx.objectStore('log').index('card').getAll(card);
     const entries = raw.flatMap((v) => {
       const p = parseLogEntry(v);
       return 'entry' in p ? [p.entry] : [];
     });
-    const state = replayCard(this.scheduler, reviewsByCard(entries).get(card) ?? []);
+    const state = replayCard(scheduler, reviewsByCard(entries).get(card) ?? []);
     if (state) await tx.objectStore('cards').put({ key: card, state });
     else await tx.objectStore('cards').delete(card);
     return state;
@@ -310,25 +375,29 @@ export class IdbStore implements ProgressStore {
 
   async append(entry: LogEntry): Promise<MemoryState | undefined> {
     this.askPersistence();
+    const scheduler = await this.scheduler;
     return this.run(async (db) => {
-      const tx = db.transaction(['log', 'cards'], 'readwrite');
+      const tx = db.transaction(['log', 'cards', 'meta'], 'readwrite');
       quiet(tx.objectStore('log').add(entry));
-      const state = await this.rewriteCard(tx, entry.card);
+      const state = await IdbStore.rewriteCard(tx, scheduler, entry.card);
       await tx.done;
       return state;
     });
   }
 
+  /** Merges an import (see `planMerge`), all or nothing; a big one rewrites the pack at once. */
   async merge(incoming: readonly LogEntry[]): Promise<MergePlan> {
-    const stored = await this.log();
+    const [{ planMerge }, stored, scheduler] = await Promise.all([import('../core/srs-exchange.ts'), this.log(), this.scheduler]);
     const plan = planMerge(stored, incoming); // throws ImportError before anything is written
     if (!plan.add.length) return plan;
+    const cards = new Set(plan.add.map((e) => e.card));
     await this.run(async (db) => {
-      const tx = db.transaction(['log', 'cards'], 'readwrite');
+      const tx = db.transaction(['log', 'cards', 'meta'], 'readwrite');
       for (const e of plan.add) quiet(tx.objectStore('log').add(e));
-      for (const card of new Set(plan.add.map((e) => e.card))) await this.rewriteCard(tx, card);
+      for (const card of cards) await IdbStore.rewriteCard(tx, scheduler, card);
       await tx.done;
     });
+    if (cards.size > REPACK_AT) await this.repack().catch(() => undefined);
     return plan;
   }
 
@@ -340,17 +409,24 @@ export class IdbStore implements ProgressStore {
   }
 
   close(): void {
+    this.closed = true;
     this.db?.close();
     this.db = undefined;
   }
 }
 
-/** Opens the namespace's IndexedDB store, or falls back to memory, saying why. */
-export async function openStore(namespace: string, scheduler: Scheduler): Promise<{ store: ProgressStore; fallbackReason?: string }> {
+/**
+ * Opens the namespace's IndexedDB store, or falls back to memory (loading that store's module
+ * only then), saying why. `scheduler` may still be loading: the store waits for it only to replay.
+ */
+export async function openStore(namespace: string, scheduler: Scheduler | Promise<Scheduler>): Promise<{ store: ProgressStore; fallbackReason?: string }> {
+  const ready = Promise.resolve(scheduler);
+  ready.catch(() => undefined); // whoever needs it sees the failure
   try {
     if (typeof indexedDB === 'undefined' || !indexedDB) throw new Error('this browser has no IndexedDB');
-    return { store: await IdbStore.open(namespace, scheduler) };
+    return { store: await IdbStore.open(namespace, ready) };
   } catch (e) {
-    return { store: new MemoryStore(namespace, scheduler), fallbackReason: e instanceof Error ? e.message : String(e) };
+    const { MemoryStore } = await import('./memory-store.ts');
+    return { store: new MemoryStore(namespace, ready), fallbackReason: e instanceof Error ? e.message : String(e) };
   }
 }

@@ -1,0 +1,7 @@
+/**
+ * The parts of ts-fsrs that srs-schedule.ts uses, re-exported by name: `loadScheduler()` imports
+ * this module lazily, and naming the exports (instead of importing the whole namespace) lets the
+ * bundler leave out the rest of the library. Importing it patches `Date.prototype`; only
+ * `loadScheduler()` may import it, and it undoes that.
+ */
+export { fsrs, generatorParameters, createEmptyCard } from 'ts-fsrs';

@@ -1,0 +1,49 @@
+/**
+ * Progress kept in memory only, where IndexedDB is unavailable: the same behaviour as the
+ * IndexedDB store, and nothing survives the page. Loaded by `openStore` only when needed.
+ */
+import { replayCard, reviewsByCard, type LogEntry } from '../core/srs-log.ts';
+import type { MemoryState, Scheduler } from '../core/srs-schedule.ts';
+import { planMerge } from '../core/srs-exchange.ts';
+import type { ProgressStore } from './store.ts';
+
+export class MemoryStore implements ProgressStore {
+  readonly persistent = false;
+  readonly problems: string[] = [];
+  private entries: LogEntry[] = [];
+  private cache = new Map<string, MemoryState>();
+  readonly namespace: string;
+  private readonly scheduler: Promise<Scheduler>;
+  constructor(namespace: string, scheduler: Scheduler | Promise<Scheduler>) {
+    this.namespace = namespace;
+    this.scheduler = Promise.resolve(scheduler);
+  }
+  async states() {
+    return new Map(this.cache);
+  }
+  async statesOf(keys: readonly string[]) {
+    return new Map(keys.flatMap((k) => (this.cache.has(k) ? [[k, this.cache.get(k)!] as const] : [])));
+  }
+  async log() {
+    return [...this.entries];
+  }
+  async append(entry: LogEntry) {
+    const scheduler = await this.scheduler;
+    this.entries.push(entry);
+    return this.rebuild(scheduler, entry.card);
+  }
+  async merge(incoming: readonly LogEntry[]) {
+    const scheduler = await this.scheduler;
+    const plan = planMerge(this.entries, incoming);
+    this.entries.push(...plan.add);
+    for (const card of new Set(plan.add.map((e) => e.card))) this.rebuild(scheduler, card);
+    return plan;
+  }
+  close() {}
+  private rebuild(scheduler: Scheduler, card: string): MemoryState | undefined {
+    const s = replayCard(scheduler, reviewsByCard(this.entries.filter((e) => e.card === card)).get(card) ?? []);
+    if (s) this.cache.set(card, s);
+    else this.cache.delete(card);
+    return s;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The state pack: every card's memory state in two values, so that opening a store with 10,000
+ * cards is one small read instead of 10,000 records to deserialise (Chromium takes about 0.05 ms
+ * per record; the pack takes about 2 ms per 1,000 cards).
+ *
+ * Layout: `keys[i]` is a card key; its state is `data[9i … 9i+8]`, in the order of `FIELDS`, with
+ * `lastReview` null stored as -1. The pack is a cache of the `cards` store (itself a cache of
+ * replay(log)); store.ts says when it is read, trusted and rewritten.
+ */
+import type { MemoryState } from '../core/srs-schedule.ts';
+import { parseMemoryState } from './migrations.ts';
+
+export interface StatePack {
+  keys: string[];
+  data: Float64Array;
+}
+
+const FIELDS = ['due', 'stability', 'difficulty', 'scheduledDays', 'learningSteps', 'reps', 'lapses', 'state', 'lastReview'] as const;
+const N = FIELDS.length;
+
+export function packStates(states: ReadonlyMap<string, MemoryState>): StatePack {
+  const keys = [...states.keys()];
+  const data = new Float64Array(keys.length * N);
+  keys.forEach((k, i) => {
+    const s = states.get(k)!;
+    FIELDS.forEach((f, j) => (data[i * N + j] = s[f] ?? -1));
+  });
+  return { keys, data };
+}
+
+/** The states a stored pack holds, or undefined when it is not a well-formed pack. */
+export function unpackStates(value: unknown): Map<string, MemoryState> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { keys, data } = value as Partial<StatePack>;
+  if (!Array.isArray(keys) || !(data instanceof Float64Array) || data.length !== keys.length * N) return undefined;
+  const out = new Map<string, MemoryState>();
+  for (let i = 0; i < keys.length; i++) {
+    const raw: Record<string, unknown> = {};
+    FIELDS.forEach((f, j) => (raw[f] = data[i * N + j]));
+    if (raw.lastReview === -1) raw.lastReview = null;
+    const s = parseMemoryState(raw);
+    const key = keys[i];
+    if (!s || typeof key !== 'string' || out.has(key)) return undefined;
+    out.set(key, s);
+  }
+  return out;
+}
