@@ -88,6 +88,7 @@ class Shared {
   readonly views = new Set<View>();
   lost = false;
   renders = 0;
+  loseExt: WEBGL_lose_context | undefined;
   #running = false;
 
   constructor() {
@@ -181,7 +182,9 @@ export function sharedInfo(): SharedInfo {
 
 /** Test hook: loses (or restores) the shared context through WEBGL_lose_context. */
 export function simulateContextLoss(lose: boolean): boolean {
-  const ext = shared?.renderer.getContext().getExtension('WEBGL_lose_context');
+  // Ask for the extension before the loss: a lost context hands out no extensions.
+  const s = shared;
+  const ext = s && (s.loseExt ??= s.renderer.getContext().getExtension('WEBGL_lose_context') ?? undefined);
   if (!ext) return false;
   if (lose) ext.loseContext();
   else ext.restoreContext();
@@ -230,6 +233,7 @@ export class View {
   #dirty = true;
   #motion = false;
   #lastTime = -1;
+  #renders = 0;
   #az = 0.75;
   #el = 0.42;
   #dist = 6;
@@ -416,6 +420,7 @@ export class View {
     this.#camera.lookAt(0, 0, 0);
     this.#camera.updateMatrixWorld();
     this.#shared.draw(this.#scene, this.#camera, this.#w, this.#h, this.#ctx);
+    this.#renders++;
     this.hooks.rendered((x, y, z) => {
       v3.set(x, y, z).project(this.#camera);
       return v3.z > 1 ? null : [((v3.x + 1) / 2) * this.#cssW, ((1 - v3.y) / 2) * this.#cssH];
@@ -429,7 +434,15 @@ export class View {
   }
 
   /** Scene-graph readout for tests: unit directions of the drawn ΔW·x arrows, read back from the instance matrices. */
-  debug(): { arrows: number[][]; singular: number[][]; colBDim: number; lineVisible: boolean; planeVisible: boolean } {
+  debug(): {
+    arrows: number[][];
+    singular: number[][];
+    colBDim: number;
+    lineVisible: boolean;
+    planeVisible: boolean;
+    renders: number;
+    camera: number[];
+  } {
     const dirs = (mesh: InstancedMesh) => {
       const out: number[][] = [];
       for (let i = 0; i < mesh.count; i++) {
@@ -446,6 +459,8 @@ export class View {
       colBDim: this.#picture?.colBDim ?? 0,
       lineVisible: this.#line.visible,
       planeVisible: this.#plane.visible,
+      renders: this.#renders,
+      camera: [this.#az, this.#el, this.#dist],
     };
   }
 

@@ -494,9 +494,12 @@ export class SubspaceView extends LitElement {
     const root = this.getRootNode() as Document | ShadowRoot;
     const el = (root.getElementById?.(id) ?? document.getElementById(id)) as TrainerLike | null;
     if (!el) {
+      // It may come later: bind to it when it first reports a step (lora-step bubbles and is composed).
+      this.#root = root;
+      root.addEventListener('lora-step', this.#onAnyStep);
       if (document.readyState === 'loading')
         document.addEventListener('DOMContentLoaded', this.#rebind, { once: true });
-      else this.#followError = `for="${id}": there is no element with that id on this page; showing the example.`;
+      else this.#followError = `for="${id}": there is no element with that id on this page yet; showing the example.`;
       this.requestUpdate();
       return;
     }
@@ -508,8 +511,15 @@ export class SubspaceView extends LitElement {
 
   #rebind = (): void => this.#bindTrainer();
 
+  #root: Document | ShadowRoot | undefined;
+  #onAnyStep = (e: Event): void => {
+    if ((e.composedPath()[0] as Element | undefined)?.id === this.for?.trim()) this.#bindTrainer();
+  };
+
   #unbindTrainer(): void {
     document.removeEventListener('DOMContentLoaded', this.#rebind);
+    this.#root?.removeEventListener('lora-step', this.#onAnyStep);
+    this.#root = undefined;
     this.#trainer?.removeEventListener('lora-step', this.#onStep);
     this.#trainer?.removeEventListener('lora-merge', this.#onStep);
     clearTimeout(this.#timer);
@@ -698,6 +708,7 @@ export class SubspaceView extends LitElement {
       this.#played = true;
       this.paused = false;
     }
+    this.requestUpdate();
   }
 
   #onChange = (e: Event): void => {
