@@ -5,7 +5,7 @@
  * produces the adapters, these functions measure them.
  */
 import type { LayerSpec } from './scenarios.ts';
-import { matmul, zeros, type Matrix } from './matrix.ts';
+import type { Matrix } from './matrix.ts';
 
 /** Two factors of one layer's adapter: A (r×k) and B (d×r). */
 export interface FactorPair {
@@ -65,15 +65,6 @@ export function crossTermErrorAll(
     x += r.exact * r.exact;
   }
   return { error: Math.sqrt(e), exact: Math.sqrt(x) };
-}
-
-/** (B₁+B₂)(A₁+A₂), the wrong "sum" of two adapters (for display). */
-export function summedFactors(a: FactorPair, b: FactorPair): Matrix {
-  const A = zeros(a.A.rows, a.A.cols);
-  const B = zeros(a.B.rows, a.B.cols);
-  for (let i = 0; i < A.data.length; i++) A.data[i] = a.A.data[i] + b.A.data[i];
-  for (let i = 0; i < B.data.length; i++) B.data[i] = a.B.data[i] + b.B.data[i];
-  return matmul(B, A);
 }
 
 /** s = α/r, or α/√r under rsLoRA. */

@@ -12,18 +12,9 @@
  * snapshots for the heatmaps and the decision boundary can be taken between them.
  */
 import type { Matrix } from '../core/matrix.ts';
-import { scenarioShape } from '../core/scenarios.ts';
 import type { AdapterSet, ResolvedConfig, TrainerConfig } from '../core/trainer.ts';
-import { writePeftZip } from '../core/peft-format.ts';
-import {
-  alphaForUnitScale,
-  crossTermErrorAll,
-  effectiveScale,
-  loraParamCounts,
-  multiplyAdds,
-  outputMaxDiff,
-  stackedFrobenius,
-} from '../core/pitfalls.ts';
+import { loraParamCounts, multiplyAdds, outputMaxDiff } from '../core/pitfalls.ts';
+import { shapeOf } from './shapes.ts';
 import type {
   BackendChoice,
   BackendReport,
@@ -33,7 +24,8 @@ import type {
   TrainerState,
   TrainProgress,
 } from '../engine/types.ts';
-import { rankCap, type PitfallId } from './settings.ts';
+import { rankCap } from './shapes.ts';
+import type { PitfallId } from './settings.ts';
 
 /** Steps per engine call while training (snapshots are taken between chunks). */
 export const CHUNK = 50;
@@ -146,13 +138,13 @@ export class TrainerLab {
   /** Parameter counts from the shapes, valid before the engine starts. */
   counts(): { trainable: number; frozen: number; fraction: number } {
     const c = this.config;
-    return loraParamCounts(scenarioShape(c.scenario).layers, c.targets, c.rank);
+    return loraParamCounts(shapeOf(c.scenario).layers, c.targets, c.rank);
   }
 
   /** Multiply-adds per input, merged vs unmerged. */
   work(): { merged: number; unmerged: number } {
     const c = this.config;
-    return multiplyAdds(scenarioShape(c.scenario).layers, c.targets, c.rank);
+    return multiplyAdds(shapeOf(c.scenario).layers, c.targets, c.rank);
   }
 
   get isStarted(): boolean {
@@ -493,12 +485,22 @@ export class TrainerLab {
     });
   }
 
+  /**
+   * Read-only calls do not wait for queued operations (only for the engine and the current
+   * chunk), so a view that follows the trainer sees ΔW while it trains.
+   */
+  private async peek<T>(fn: (main: RemoteTrainer) => Promise<T>): Promise<T> {
+    if (this.disposed) throw new Error('the trainer was removed from the page');
+    await this.start();
+    return fn(this.main!);
+  }
+
   adapterWeights(name?: string): Promise<AdapterSet> {
-    return this.queue(() => this.main!.adapterWeights(name));
+    return this.peek((m) => m.adapterWeights(name));
   }
 
   deltaW(layer?: string): Promise<Matrix> {
-    return this.queue(() => this.main!.deltaW(layer));
+    return this.peek((m) => m.deltaW(layer));
   }
 
   exportAdapter(name?: string): Promise<Uint8Array> {
@@ -565,9 +567,9 @@ export class TrainerLab {
     this.hooks.changed();
     const key = configKey(this.config);
     const p = this.queueAux(async (aux) => {
-      const c = this.config;
-      const result = await PITFALLS[id](aux, c, this);
-      return result;
+      // The experiments (and the PEFT writer they use) load on first use.
+      const { PITFALLS } = await import('./experiments.ts');
+      return PITFALLS[id](aux, this.config, this);
     });
     return p.then(
       (r) => {
@@ -619,155 +621,3 @@ export class TrainerLab {
     this.main = this.ref = this.aux = null;
   }
 }
-
-async function trainFor(
-  aux: RemoteTrainer,
-  config: TrainerConfig,
-  steps: number,
-): Promise<{ loss: number; val: number }> {
-  await aux.configure(config);
-  let last = Number.NaN;
-  let left = steps;
-  while (left > 0) {
-    const out = await aux.train(Math.min(CHUNK * 4, left));
-    if (out.losses.length) last = out.losses[out.losses.length - 1];
-    left -= out.losses.length;
-    if (out.paused || out.losses.length === 0) break;
-  }
-  const val = (await aux.valLoss()) ?? Number.NaN;
-  return { loss: last, val };
-}
-
-async function deltaNorm(aux: RemoteTrainer, targets: readonly string[]): Promise<number> {
-  const ms: Matrix[] = [];
-  for (const t of targets) ms.push(await aux.deltaW(t));
-  return stackedFrobenius(ms);
-}
-
-type Experiment = (aux: RemoteTrainer, c: ResolvedConfig, lab: TrainerLab) => Promise<PitfallResult>;
-
-const PITFALLS: Record<PitfallId, Experiment> = {
-  /** Train, then compare outputs of the correct merge (W + s·BA) with a merge that forgets s (W + BA). */
-  async 'alpha-merge'(aux, c) {
-    const s0 = effectiveScale(c.alpha, c.rank, c.rsLora);
-    // With s = 1 forgetting it changes nothing: use α = 2r (s = 2) for the experiment, and say so.
-    const alpha = Math.abs(s0 - 1) < 1e-9 ? 2 * alphaForUnitScale(c.rank, c.rsLora) : c.alpha;
-    const s = effectiveScale(alpha, c.rank, c.rsLora);
-    await trainFor(aux, toTrainerConfig(c, { alpha }), PITFALL_STEPS);
-    const trained = await aux.adapterWeights();
-    const unmerged = await aux.probeOutputs();
-    const correct = (await aux.merge()).maxAbsDiff;
-    await aux.unmerge();
-    // The same A and B stored with α' such that s' = 1: its outputs are those of W + B·A.
-    const bytes = writePeftZip({
-      config: {
-        peft_type: 'LORA',
-        r: trained.rank,
-        lora_alpha: alphaForUnitScale(trained.rank, trained.rsLora),
-        lora_dropout: trained.dropout,
-        use_rslora: trained.rsLora,
-        target_modules: [...trained.targets],
-        bias: 'none',
-        task_type: null,
-        base_model_name_or_path: null,
-      },
-      A: trained.A,
-      B: trained.B,
-    });
-    await aux.importAdapter('merged-without-scale', bytes);
-    await aux.useAdapter('merged-without-scale');
-    await aux.merge();
-    const wrongOut = await aux.probeOutputs();
-    const wrong = outputMaxDiff(unmerged, wrongOut);
-    return {
-      id: 'alpha-merge',
-      value: wrong,
-      figures: { correct, wrong, scale: s, alpha, rank: c.rank, adjustedAlpha: alpha !== c.alpha ? 1 : 0 },
-    };
-  },
-
-  /** α fixed while r grows: the scale α/r falls by r₀/r₁; measure ‖ΔW‖_F after a few steps at each rank. */
-  async 'fixed-alpha'(aux, c) {
-    const cap = rankCap(c.scenario, c.targets);
-    const big = Math.min(64, cap);
-    const small = c.rank < big ? c.rank : Math.max(1, Math.floor(big / 8));
-    const run = async (rank: number) => {
-      const r = await trainFor(aux, toTrainerConfig(c, { rank }), FIXED_ALPHA_STEPS);
-      return { ...r, norm: await deltaNorm(aux, c.targets) };
-    };
-    const a = await run(small);
-    const b = await run(big);
-    const sSmall = effectiveScale(c.alpha, small, c.rsLora);
-    const sBig = effectiveScale(c.alpha, big, c.rsLora);
-    return {
-      id: 'fixed-alpha',
-      value: sBig / sSmall,
-      figures: {
-        small,
-        big,
-        sSmall,
-        sBig,
-        normSmall: a.norm,
-        normBig: b.norm,
-        normRatio: b.norm / a.norm,
-        lossSmall: a.val,
-        lossBig: b.val,
-        steps: FIXED_ALPHA_STEPS,
-      },
-    };
-  },
-
-  /** The same run at lr and lr/10: validation loss after PITFALL_STEPS steps. */
-  async 'low-lr'(aux, c) {
-    const good = await trainFor(aux, toTrainerConfig(c), PITFALL_STEPS);
-    const goodNorm = await deltaNorm(aux, c.targets);
-    const low = await trainFor(aux, toTrainerConfig(c, { lr: c.lr / 10 }), PITFALL_STEPS);
-    const lowNorm = await deltaNorm(aux, c.targets);
-    return {
-      id: 'low-lr',
-      value: low.val / good.val,
-      figures: {
-        lr: c.lr,
-        lowLr: c.lr / 10,
-        val: good.val,
-        lowVal: low.val,
-        norm: goodNorm,
-        lowNorm,
-        steps: PITFALL_STEPS,
-      },
-    };
-  },
-
-  /** Every target vs only the last one: validation loss after PITFALL_STEPS steps (×2). */
-  async 'few-layers'(aux, c) {
-    const all = scenarioShape(c.scenario).defaultTargets;
-    const one = [all[all.length - 1]];
-    const steps = PITFALL_STEPS * 2;
-    const many = await trainFor(aux, toTrainerConfig(c, { targets: [...all] }), steps);
-    const few = await trainFor(aux, toTrainerConfig(c, { targets: one }), steps);
-    return {
-      id: 'few-layers',
-      value: few.val / many.val,
-      figures: { all: all.join(', '), one: one.join(', '), val: many.val, fewVal: few.val, steps },
-    };
-  },
-
-  /** ‖(B₁+B₂)(A₁+A₂) − B₁A₁ − B₂A₂‖_F for the two latest saved adapters (or two trained here). */
-  async 'sum-factors'(aux, c, lab) {
-    let pair = await lab.savedPair();
-    if (!pair) {
-      await trainFor(aux, toTrainerConfig(c), PITFALL_STEPS);
-      const a = await aux.adapterWeights();
-      await trainFor(aux, toTrainerConfig(c, { seed: (c.seed + 1) >>> 0 }), PITFALL_STEPS);
-      const b = await aux.adapterWeights();
-      pair = [`seed ${c.seed}`, a, `seed ${(c.seed + 1) >>> 0}`, b];
-    }
-    const [n1, a1, n2, a2] = pair;
-    const r = crossTermErrorAll(a1, a2, a1.targets);
-    return {
-      id: 'sum-factors',
-      value: r.error,
-      figures: { first: n1, second: n2, error: r.error, exact: r.exact, relative: r.error / r.exact },
-    };
-  },
-};

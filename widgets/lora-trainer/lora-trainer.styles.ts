@@ -16,7 +16,7 @@ export const styles = css`
     --_grid: #e2e2e8;
     --_panel: #f6f6f8;
     --_ref: #5f5f6b;
-    --_val: #b93c0a;
+    --_val: #0f766e;
     --_ok: #17693a;
     --_warn: #9a3b00;
     --_locked: #eef0f4;
@@ -36,7 +36,7 @@ export const styles = css`
       --_grid: #34343d;
       --_panel: #202027;
       --_ref: #b4b4c0;
-      --_val: #ff9a66;
+      --_val: #5eead4;
       --_ok: #6fd39a;
       --_warn: #ffb27a;
       --_locked: #25252d;

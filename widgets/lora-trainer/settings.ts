@@ -4,9 +4,12 @@
  * a link reopen an experiment, and the PEFT `LoraConfig` snippet matching the settings.
  * Pure: no DOM.
  */
-import { DEFAULTS, LoraConfigError, resolveConfig, MAX_RANK, type ResolvedConfig } from '../core/trainer.ts';
-import { isScenarioName, scenarioShape, SCENARIO_NAMES, type ScenarioName } from '../core/scenarios.ts';
+import type { ResolvedConfig } from '../core/trainer.ts';
+import type { ScenarioName } from '../core/scenarios.ts';
 import type { BackendChoice } from '../engine/types.ts';
+import { ConfigError, DEFAULTS, isScenario, SCENARIOS, shapeOf, validateConfig } from './shapes.ts';
+
+export { rankCap } from './shapes.ts';
 
 export const PITFALL_IDS = ['alpha-merge', 'fixed-alpha', 'low-lr', 'few-layers', 'sum-factors'] as const;
 export type PitfallId = (typeof PITFALL_IDS)[number];
@@ -74,7 +77,7 @@ const FIELD_TO_ATTRIBUTE: Record<string, ConfigAttribute> = Object.fromEntries(
 );
 
 function describeDefault(attr: ConfigAttribute, scenario: ScenarioName): string {
-  const shape = scenarioShape(scenario);
+  const shape = shapeOf(scenario);
   switch (attr) {
     case 'scenario':
       return DEFAULTS.scenario;
@@ -116,11 +119,11 @@ export function parseSettings(raw: Raw): { settings: Settings; errors: SettingsE
   let scenario: ScenarioName = DEFAULTS.scenario;
   if (seen(scenarioRaw)) {
     const s = scenarioRaw.trim();
-    if (isScenarioName(s)) scenario = s;
+    if (isScenario(s)) scenario = s;
     else
       errors.push({
         attribute: 'scenario',
-        message: `scenario="${scenarioRaw}" is not a scenario (${SCENARIO_NAMES.join(', ')}); using ${DEFAULTS.scenario}.`,
+        message: `scenario="${scenarioRaw}" is not a scenario (${SCENARIOS.join(', ')}); using ${DEFAULTS.scenario}.`,
       });
   }
   config['scenario'] = scenario;
@@ -154,9 +157,9 @@ export function parseSettings(raw: Raw): { settings: Settings; errors: SettingsE
   let resolved: ResolvedConfig | null = null;
   for (let tries = 0; tries < 16 && !resolved; tries++) {
     try {
-      resolved = resolveConfig(config);
+      resolved = validateConfig(config);
     } catch (e) {
-      const field = e instanceof LoraConfigError ? e.field : '';
+      const field = e instanceof ConfigError ? e.field : '';
       const attr = FIELD_TO_ATTRIBUTE[field];
       if (!attr || !(field in config)) break;
       const shown = attr === 'target' ? String(raw.target) : String(raw[attr] ?? config[field]);
@@ -167,7 +170,7 @@ export function parseSettings(raw: Raw): { settings: Settings; errors: SettingsE
       Reflect.deleteProperty(config, field);
     }
   }
-  resolved ??= resolveConfig({ scenario });
+  resolved ??= validateConfig({ scenario });
 
   let backend: BackendChoice = 'auto';
   if (seen(raw.backend)) {
@@ -211,12 +214,6 @@ function friendly(e: Error, attr: ConfigAttribute): string {
   // The core's messages start with the field name ("rank: …"); say it with the attribute name.
   const m = e.message.replace(/^[a-zA-Z]+:\s*/, '');
   return attr === 'rank' ? m.replace(/^must be/, 'rank must be') : m;
-}
-
-/** Largest rank allowed for these targets of the scenario (≤ 64 and ≤ min(d, k)). */
-export function rankCap(scenario: ScenarioName, targets: readonly string[]): number {
-  const layers = scenarioShape(scenario).layers.filter((l) => targets.includes(l.name));
-  return Math.min(MAX_RANK, ...layers.map((l) => Math.min(l.d, l.k)));
 }
 
 // -----------------------------------------------------------------------------------------------

@@ -7,12 +7,16 @@ import {
   loraParamCounts,
   multiplyAdds,
   outputMaxDiff,
-  summedFactors,
 } from '../../../widgets/core/pitfalls.ts';
 import { addScaled, frobenius, matmul, zeros, type Matrix } from '../../../widgets/core/matrix.ts';
 import { createRng, fillNormal } from '../../../widgets/core/rng.ts';
 import { scenarioShape } from '../../../widgets/core/scenarios.ts';
 import { createSession } from '../../../widgets/core/trainer.ts';
+
+/** (B₁+B₂)(A₁+A₂), the wrong "sum" of two adapters. */
+function summedFactors(a: { A: Matrix; B: Matrix }, b: { A: Matrix; B: Matrix }): Matrix {
+  return matmul(addScaled(a.B, b.B, 1), addScaled(a.A, b.A, 1));
+}
 
 const rand = (rows: number, cols: number, seed: number): Matrix => {
   const m = zeros(rows, cols);
