@@ -48,6 +48,7 @@ export const styles = [
       }
     }
     .root {
+      container-type: inline-size;
       padding: 0.75em;
       border: 1px solid var(--_muted);
       border-radius: 0.5em;
@@ -85,6 +86,11 @@ export const styles = [
       cursor: grab;
       touch-action: pan-y pinch-zoom;
       user-select: none;
+    }
+    @container (max-width: 32em) {
+      .stage {
+        aspect-ratio: 1;
+      }
     }
     .stage:active {
       cursor: grabbing;

@@ -404,8 +404,10 @@ export class SubspaceView extends LitElement {
     anchors.set('dw', L.arrows ? mid : null);
     anchors.set('wx', L.images && best >= 0 ? at(p.base, best) : null);
     anchors.set('wdx', L.images && best >= 0 ? at(p.moved, best) : null);
-    // Place each label at its anchor, nudged down past any label already placed that it would overlap.
+    // Place each label at its anchor, or the nearest free slot above or below it (labels sit above
+    // their point: between one label height and the bottom of the view).
     const placed: number[][] = [];
+    const H = this.#size[1];
     for (const el of this.renderRoot.querySelectorAll<HTMLElement>('.lab')) {
       const a = anchors.get(el.dataset['k']!);
       const xy = a ? project(...a) : null;
@@ -414,13 +416,9 @@ export class SubspaceView extends LitElement {
       const w = el.offsetWidth + 4;
       const h = el.offsetHeight + 2;
       const x = xy[0];
-      let y = xy[1];
-      for (
-        let tries = 0;
-        tries < 8 && placed.some(([px, py]) => Math.abs(px! - x) < w && Math.abs(py! - y) < h);
-        tries++
-      )
-        y += h;
+      const free = (y: number) =>
+        y >= h && y <= H && !placed.some(([px, py]) => Math.abs(px! - x) < w && Math.abs(py! - y) < h);
+      const y = [0, -1, 1, -2, 2, -3, 3].map((k) => xy[1] + k * h).find(free) ?? Math.min(H, Math.max(h, xy[1]));
       placed.push([x, y]);
       el.style.translate = `${x.toFixed(1)}px ${y.toFixed(1)}px`;
     }
