@@ -107,9 +107,14 @@ class PageEngine {
   /** Rejects whatever is still waiting (the engine is going away). */
   close(): void {
     this.transport.close();
-    for (const p of this.pending.values()) p.reject(new Error('the training engine was shut down'));
-    this.pending.clear();
+    this.fail(new Error('the training engine was shut down'));
     this.eventListeners.clear();
+  }
+
+  /** Rejects every pending call with `error`. */
+  fail(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
   }
 }
 
@@ -138,18 +143,38 @@ function acquire(workerUrl: string | URL): { engine: Promise<PageEngine>; releas
   };
 }
 
-async function startEngine(workerUrl: string | URL): Promise<PageEngine> {
+function startEngine(workerUrl: string | URL): Promise<PageEngine> {
   const engine = new PageEngine();
+  const enginePromise: Promise<PageEngine> = connect(engine, workerUrl, () => enginePromise);
+  return enginePromise;
+}
+
+async function connect(
+  engine: PageEngine,
+  workerUrl: string | URL,
+  current: () => Promise<PageEngine>,
+): Promise<PageEngine> {
   try {
     const { worker } = await startModuleWorker(workerUrl);
     const onMessage = (event: MessageEvent): void => engine.receive(event.data);
+    // The worker died (an uncaught error, out of memory): fail what waits; the next trainer
+    // starts a fresh engine.
+    const onError = (event: Event): void => {
+      event.preventDefault();
+      if (shared?.engine === current()) shared = null;
+      engine.fail(
+        new Error(`the training worker failed: ${event instanceof ErrorEvent ? event.message : 'unknown error'}`),
+      );
+    };
     worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', onError);
     engine.transport = {
       host: 'worker',
       fallbackReason: null,
       send: (req) => worker.postMessage(req),
       close: () => {
         worker.removeEventListener('message', onMessage);
+        worker.removeEventListener('error', onError);
         worker.terminate();
       },
     };
@@ -164,7 +189,7 @@ async function startEngine(workerUrl: string | URL): Promise<PageEngine> {
 
 /** The engine on the main thread: the same host, CPU only, slices of ≤ MAIN_THREAD_SLICE_MS. */
 async function mainThreadTransport(engine: PageEngine, reason: string): Promise<Transport> {
-  const { EngineHost } = await import('./host.ts');
+  const [{ EngineHost }, { yieldToPage }] = await Promise.all([import('./host.ts'), import('./slicer.ts')]);
   let open = true;
   const deliver = (msg: EngineMessage): void => {
     if (open) engine.receive(msg);
@@ -172,6 +197,7 @@ async function mainThreadTransport(engine: PageEngine, reason: string): Promise<
   const host = new EngineHost({
     host: 'main-thread',
     sliceMs: MAIN_THREAD_SLICE_MS,
+    yieldTask: yieldToPage,
     noGpuReason: reason,
     emit: (event) => deliver(event),
   });

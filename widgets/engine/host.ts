@@ -77,7 +77,13 @@ interface TrainerEntry {
   pausedUpTo: number;
   disposed: boolean;
   sizer: SliceSizer;
+  /** Last validation loss sent with progress, and when it was computed. */
+  valLoss: number | null;
+  valLossAt: number | null;
 }
+
+/** Least time between two validation-loss evaluations during training, ms. */
+const VAL_EVERY_MS = 250;
 
 export function cpuBackend(session: TrainerSession): TrainBackend {
   return {
@@ -146,6 +152,8 @@ export class EngineHost {
       pausedUpTo: 0,
       disposed: false,
       sizer: new SliceSizer(this.options.sliceMs),
+      valLoss: null,
+      valLossAt: null,
     };
     const { backend, reason } = await this.pickBackend(session, choice);
     entry.backend = backend;
@@ -320,7 +328,7 @@ export class EngineHost {
       }
       if (done < steps) await this.yieldTask();
     }
-    if (done > reported) this.progress(t, req.id, losses, reported, done);
+    if (done > reported) this.progress(t, req.id, losses, reported, done, true);
     return {
       step: t.session.step,
       loss: done > 0 ? losses[done - 1] : Number.NaN,
@@ -330,8 +338,15 @@ export class EngineHost {
     };
   }
 
-  private progress(t: TrainerEntry, id: number, losses: Float32Array, from: number, to: number): void {
+  private progress(t: TrainerEntry, id: number, losses: Float32Array, from: number, to: number, final = false): void {
     const part = losses.slice(from, to);
+    // The validation loss (a forward pass over the whole validation set) at most every
+    // VAL_EVERY_MS and at the end of a call; in between, progress carries the last one.
+    const now = this.now();
+    if (final || t.valLossAt === null || now - t.valLossAt >= VAL_EVERY_MS) {
+      t.valLoss = t.session.valLoss();
+      t.valLossAt = now;
+    }
     this.options.emit(
       {
         kind: 'progress',
@@ -339,7 +354,7 @@ export class EngineHost {
         trainer: t.id,
         step: t.session.step,
         loss: part[part.length - 1],
-        valLoss: t.session.valLoss(),
+        valLoss: t.valLoss,
         losses: part,
       },
       [part.buffer],

@@ -59,3 +59,23 @@ export function yieldToEventLoop(): Promise<void> {
     channel.port2.postMessage(null);
   });
 }
+
+interface PostTaskScheduler {
+  postTask(
+    callback: () => void,
+    options?: { priority?: 'user-blocking' | 'user-visible' | 'background' },
+  ): Promise<void>;
+}
+
+/**
+ * Yields between main-thread training slices at background priority where the browser has
+ * `scheduler.postTask` (the page's own tasks — input, timers, rendering — go first), else with a
+ * 0 ms timeout. (A MessageChannel yield, right for the worker, can starve the page's timers.)
+ */
+export function yieldToPage(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: PostTaskScheduler }).scheduler;
+  if (scheduler && typeof scheduler.postTask === 'function') {
+    return scheduler.postTask(() => {}, { priority: 'background' });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

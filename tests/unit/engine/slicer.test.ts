@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SliceSizer, yieldToEventLoop } from '../../../widgets/engine/slicer.ts';
+import { SliceSizer, yieldToEventLoop, yieldToPage } from '../../../widgets/engine/slicer.ts';
 
 describe('main-thread slicer', () => {
   it('measures with one step, then fits the budget', () => {
@@ -46,5 +46,15 @@ describe('main-thread slicer', () => {
       await yieldToEventLoop();
     }
     expect(longest).toBeLessThanOrEqual(8 + 0.7);
+  });
+});
+
+describe('yieldToPage', () => {
+  it('resolves after the current task (timeout fallback in Node)', async () => {
+    const order: string[] = [];
+    const p = yieldToPage().then(() => order.push('yielded'));
+    order.push('sync');
+    await p;
+    expect(order).toEqual(['sync', 'yielded']);
   });
 });

@@ -1,0 +1,102 @@
+// Benchmark (not a test): the LoRA training engine in Chromium, against TensorFlow.js 4.22.
+//   MARGINALIA_FIXTURES=1 astro build && node bench/lora-engine.bench.mjs   (or npm run bench)
+// Serves the built site (MARGINALIA_OUT_DIR or dist/, MARGINALIA_SITE_PORT) and drives the
+// test-only engine-probe module (tests/fixtures/widgets/engine-probe/bench.ts has the model and
+// what each implementation does per step) in Chromium with WebGPU on (a software adapter here):
+//   - steps/s at d = 64 and d = 256, median of 5 runs: ours (CPU core, WebGPU tiled and naive)
+//     and tfjs (cpu, wasm, webgpu) on the identical model, batch and optimiser;
+//   - the longest main-thread task while <lora-trainer>'s engine trains 2,000 steps: in the worker,
+//     and on the main thread of a foreign page whose CSP blocks workers (slices): gaps between
+//     0 ms timer tasks (median, p99, max) and long tasks (≥ 50 ms) seen by PerformanceObserver.
+//     BENCH_PART=longest runs only this part.
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { chromiumPath, BASE_ARGS, WEBGPU_ARGS } from '../tests/e2e/support/chromium.mjs';
+import { SITE, FOREIGN } from '../tests/e2e/support/ports.mjs';
+
+const server = spawn(process.execPath, ['tests/e2e/support/test-server.mjs'], { stdio: 'ignore', env: process.env });
+await new Promise((r) => setTimeout(r, 1500));
+const fmt = (x) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : 'n/a');
+try {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...BASE_ARGS, ...WEBGPU_ARGS] });
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.goto(`${SITE}/`);
+  await page.addScriptTag({ url: '/widgets/engine-probe.js', type: 'module' });
+  await page.waitForFunction(() => window.marginaliaEngine !== undefined);
+  page.setDefaultTimeout(600_000);
+  if (process.env.BENCH_PART !== 'longest') {
+    const { rows, adapter } = await page.evaluate(async () => (await window.marginaliaEngine.bench()).runBench(5));
+    console.log(`adapter: ${adapter}`);
+    console.log('what                          d    steps/s (median of 5)   runs');
+    for (const r of rows)
+      console.log(
+        `${r.what.padEnd(28)} ${String(r.d).padStart(4)}  ${fmt(r.stepsPerSecond).padStart(10)}   ${r.runs.map(fmt).join(' ')}${r.note ? `  (${r.note})` : ''}`,
+      );
+    const get = (what, d) => rows.find((r) => r.what === what && r.d === d)?.stepsPerSecond ?? NaN;
+    console.log('\nratios');
+    for (const d of [64, 256]) {
+      console.log(
+        `d=${d}: ours cpu / tfjs cpu = ${fmt(get('ours cpu', d) / get('tfjs cpu', d))}×, ours cpu / tfjs wasm = ${fmt(get('ours cpu', d) / get('tfjs wasm', d))}×, ours webgpu / tfjs webgpu = ${fmt(get('ours webgpu (tiled matmul)', d) / get('tfjs webgpu', d))}×, tiled / naive = ${fmt(get('ours webgpu (tiled matmul)', d) / get('ours webgpu (naive matmul)', d))}×`,
+      );
+    }
+  }
+
+  // Longest main-thread task while the engine trains (CPU backend): worker, then main thread.
+  const longest = async (p) =>
+    p.evaluate(async () => {
+      const t = await window.marginaliaEngine.createRemoteTrainer({ seed: 1 }, { backend: 'cpu' });
+      await t.train(20);
+      const long = [];
+      const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => long.push(e.duration)));
+      obs.observe({ type: 'longtask' });
+      let last = performance.now();
+      const gaps = [];
+      let stop = false;
+      const tick = () => {
+        const now = performance.now();
+        gaps.push(now - last);
+        last = now;
+        if (!stop) setTimeout(tick, 0);
+      };
+      setTimeout(tick, 0);
+      const t0 = performance.now();
+      const r = await t.train(2000);
+      const ms = performance.now() - t0;
+      stop = true;
+      obs.disconnect();
+      const host = t.report.host;
+      t.dispose();
+      gaps.sort((a, b) => a - b);
+      const q = (f) => gaps[Math.min(gaps.length - 1, Math.floor(f * gaps.length))];
+      return {
+        host,
+        p50: q(0.5),
+        p99: q(0.99),
+        maxGap: gaps[gaps.length - 1],
+        longTasks: long.length,
+        longest: Math.max(0, ...long),
+        stepsPerSecond: (r.losses.length * 1000) / ms,
+      };
+    });
+  const results = [];
+  for (const worker of [true, false]) {
+    // A fresh page per run (the benchmarks above leave a lot of garbage in `page`).
+    for (let run = 0; run < 3; run++) {
+      const p = await browser.newPage();
+      await p.goto(`${FOREIGN}/embed.html?tag=engine-probe&count=1${worker ? '' : '&worker=0'}`);
+      await p.waitForFunction(() => window.marginaliaEngine !== undefined);
+      results.push(await longest(p));
+      await p.close();
+    }
+  }
+  console.log('\nlongest main-thread task while training 2,000 steps (d = 64, CPU backend), 3 runs each');
+  for (const r of results) {
+    console.log(
+      `${r.host.padEnd(12)} gaps between timer tasks: median ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.maxGap.toFixed(1)} ms; long tasks (≥ 50 ms): ${r.longTasks}, longest ${r.longest.toFixed(0)} ms; ${fmt(r.stepsPerSecond)} steps/s`,
+    );
+  }
+  await browser.close();
+} finally {
+  server.kill();
+}
