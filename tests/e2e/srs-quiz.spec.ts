@@ -87,6 +87,21 @@ test('keyboard only: focus the element, Space reveals, 1–4 grade, U undoes, to
   await expect(quiz(page)).toBeFocused();
 });
 
+test('grades pressed faster than they are saved act on successive cards, never twice on one', async ({ page }) => {
+  await openQuiz(page);
+  const ids = await quiz(page).evaluate(async (el) => {
+    const q = el as SrsQuiz;
+    const seen: string[] = [];
+    el.addEventListener('quiz-graded', (e) => seen.push((e as CustomEvent<{ cardId: string }>).detail.cardId));
+    await q.reveal();
+    // no await between them: the second grade arrives while the first is being saved
+    await Promise.all([q.grade(4), q.grade(4), q.grade(3)]);
+    return seen;
+  });
+  expect(ids).toHaveLength(3);
+  expect(new Set(ids).size).toBe(3);
+});
+
 test('with the answer box: type, Ctrl+Enter reveals, both answers side by side', async ({ page }) => {
   await openQuiz(page, { deck: 'srs-fixture', 'type-answer': '' });
   const box = quiz(page).getByRole('textbox', { name: /Your answer/ });

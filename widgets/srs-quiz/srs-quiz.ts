@@ -281,18 +281,41 @@ export class SrsQuiz extends LitElement {
   }
 
   // ── public methods ─────────────────────────────────────────────────
+  // reveal, grade and undo run one after another: a key pressed while a grade is still being
+  // saved acts on the next card once it is shown, and one card is never graded twice.
+
+  private chain: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(action: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(action, action);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
 
   /** Shows the answer of the current card. */
-  async reveal(): Promise<void> {
+  reveal(): Promise<void> {
+    return this.serial(() => this.revealNow());
+  }
+
+  /** Grades the current card (1 Again, 2 Hard, 3 Good, 4 Easy) and moves to the next one. */
+  grade(rating: Rating): Promise<void> {
+    if (!RATINGS.includes(rating)) return Promise.reject(new RangeError('grade() takes 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)'));
+    return this.serial(() => this.gradeNow(rating));
+  }
+
+  /** Takes back the last grade of this session: the card is shown again, as it was. */
+  undo(): Promise<void> {
+    return this.serial(() => this.undoNow());
+  }
+
+  private async revealNow(): Promise<void> {
     if (this.phase !== 'front' || !(await this.schedulerReady()) || (this.phase as Phase) !== 'front') return;
     this.phase = 'back';
     await this.updateComplete;
     this.focusAfterChange();
   }
 
-  /** Grades the current card (1 Again, 2 Hard, 3 Good, 4 Easy) and moves to the next one. */
-  async grade(rating: Rating): Promise<void> {
-    if (!RATINGS.includes(rating)) throw new RangeError('grade() takes 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)');
+  private async gradeNow(rating: Rating): Promise<void> {
     const card = this.current;
     const scheduler = await this.schedulerReady();
     if (!card || card !== this.current || !scheduler || !this.store || (this.phase !== 'back' && this.phase !== 'front')) return;
@@ -314,8 +337,7 @@ export class SrsQuiz extends LitElement {
     this.focusAfterChange();
   }
 
-  /** Takes back the last grade of this session: the card is shown again, as it was. */
-  async undo(): Promise<void> {
+  private async undoNow(): Promise<void> {
     const step = this.undoStack.pop();
     if (!step || !this.store) return;
     const now = Date.now();
