@@ -328,6 +328,9 @@ test.describe('<lora-trainer> on the site', () => {
     await page.emulateMedia({ reducedMotion: 'reduce' });
     const { el } = await open(page);
     expect(await axe(page), 'axe, idle').toEqual([]);
+    await page.emulateMedia({ reducedMotion: 'reduce', colorScheme: 'dark' });
+    expect(await axe(page), 'axe, idle, dark').toEqual([]);
+    await page.emulateMedia({ reducedMotion: 'reduce', colorScheme: 'light' });
     const running = el.evaluate((e) => (e as TrainerApi).train(3000));
     await expect.poll(() => el.evaluate((e) => (e as TrainerApi).step)).toBeGreaterThan(0);
     expect(await axe(page), 'axe, training').toEqual([]);

@@ -218,7 +218,7 @@ export function drawHeatmap(
   dark: boolean,
   cursor: readonly [number, number] | null,
 ): void {
-  const cell = Math.max(1, Math.floor(256 / Math.max(m.rows, m.cols)));
+  const cell = Math.max(1, Math.floor(128 / Math.max(m.rows, m.cols)));
   const W = m.cols * cell;
   const H = m.rows * cell;
   if (canvas.width !== W) canvas.width = W;
@@ -252,7 +252,7 @@ export function drawHeatmap(
   ctx.putImageData(img, 0, 0);
   if (cursor) {
     ctx.strokeStyle = dark ? '#ffffff' : '#000000';
-    ctx.lineWidth = Math.max(1, cell / 3);
+    ctx.lineWidth = Math.max(0.5, cell / 3);
     ctx.strokeRect(cursor[1] * cell, cursor[0] * cell, cell, cell);
   }
 }

@@ -235,7 +235,7 @@ export class TrainerLab {
     const main = this.main;
     if (!main) return;
     const now = Date.now();
-    if (!force && now - this.lastSnapshotAt < 120) return;
+    if (!force && now - this.lastSnapshotAt < 250) return;
     this.lastSnapshotAt = now;
     this.snapshot = await main.snapshot();
     this.grid = this.config.scenario === 'classify-2d' ? await main.gridProbabilities() : null;

@@ -354,6 +354,8 @@ export const styles = css`
     display: grid;
     justify-items: center;
     gap: 0.25em;
+    width: min-content;
+    min-width: 6.5em;
   }
   .heat canvas {
     image-rendering: pixelated;

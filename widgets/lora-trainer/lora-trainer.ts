@@ -71,6 +71,8 @@ const PITFALL_TITLES: Record<PitfallId, string> = {
   'sum-factors': "Add two adapters' A's and B's separately",
 };
 const SWEEP_COLOURS = ['#c2410c', '#a16207', '#15803d', '#0369a1', '#7e22ce'];
+/** Least time between renders while training, ms. */
+const RENDER_MS = 100;
 const STEP_CHOICES = [100, 300, 1000, 3000];
 const RANKS = [1, 2, 4, 8, 16, 32, 64];
 const LRS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2];
@@ -428,13 +430,23 @@ export class LoraTrainer extends LitElement {
       }
     });
     this.#resize.observe(this);
+    // Canvases are painted with the scheme's colours: repaint when it changes.
+    this.#scheme = matchMedia('(prefers-color-scheme: dark)');
+    this.#scheme.addEventListener('change', this.#onScheme);
   }
+
+  #scheme: MediaQueryList | null = null;
+  #onScheme = (): void => this.requestUpdate();
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#resize?.disconnect();
     this.#resize = null;
+    this.#scheme?.removeEventListener('change', this.#onScheme);
+    this.#scheme = null;
     if (this.#renderPending) cancelAnimationFrame(this.#renderPending);
+    clearTimeout(this.#renderTimer);
+    this.#renderTimer = 0;
     if (this.#stepPending) cancelAnimationFrame(this.#stepPending);
     this.#renderPending = this.#stepPending = 0;
     // Moving the element in the page keeps its trainer; removing it frees the engine.
@@ -555,16 +567,59 @@ export class LoraTrainer extends LitElement {
       });
   }
 
+  /** Renders on the next frame; while training, at most every RENDER_MS (the engine reports more often). */
   #scheduleRender(): void {
-    if (this.#renderPending) return;
+    if (this.#renderPending || this.#renderTimer) return;
     if (document.hidden) {
       this.requestUpdate();
       return;
     }
-    this.#renderPending = requestAnimationFrame(() => {
-      this.#renderPending = 0;
-      this.requestUpdate();
-    });
+    const wait = this.#lab.training ? RENDER_MS - (performance.now() - this.#renderedAt) : 0;
+    const frame = () => {
+      this.#renderTimer = 0;
+      this.#renderPending = requestAnimationFrame(() => {
+        this.#renderPending = 0;
+        this.#renderedAt = performance.now();
+        this.requestUpdate();
+      });
+    };
+    if (wait > 0) this.#renderTimer = window.setTimeout(frame, wait);
+    else frame();
+  }
+
+  #renderTimer = 0;
+  #renderedAt = 0;
+  #painted = new WeakMap<HTMLCanvasElement, { ident: unknown; sig: string }>();
+  #statsCache = new WeakMap<Matrix, { min: number; max: number; abs: number }>();
+  #sumCache: { W: Matrix; dW: Matrix; merged: boolean; m: Matrix } | null = null;
+
+  #stats(m: Matrix): { min: number; max: number; abs: number } {
+    let st = this.#statsCache.get(m);
+    if (!st) {
+      let min = Infinity;
+      let max = -Infinity;
+      for (const v of m.data) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      st = { min, max, abs: maxAbs(m) };
+      this.#statsCache.set(m, st);
+    }
+    return st;
+  }
+
+  /** W + ΔW of a snapshot layer (W itself while merged: the snapshot's W already holds ΔW). */
+  #sumOf(layer: { W: Matrix; deltaW: Matrix }): Matrix {
+    const c = this.#sumCache;
+    if (c && c.W === layer.W && c.dW === layer.deltaW && c.merged === this.merged) return c.m;
+    const merged = this.merged;
+    const m = {
+      rows: layer.W.rows,
+      cols: layer.W.cols,
+      data: layer.W.data.map((w, i) => w + (merged ? 0 : layer.deltaW.data[i])),
+    };
+    this.#sumCache = { W: layer.W, dW: layer.deltaW, merged, m };
+    return m;
   }
 
   async #prepareDownload(name: string): Promise<void> {
@@ -1049,14 +1104,15 @@ export class LoraTrainer extends LitElement {
         <div class="placeholder">—</div>
         <figcaption>${label}</figcaption>
       </figure>`;
-    const a = maxAbs(m);
+    const st = this.#stats(m);
+    const a = st.abs;
     return html`<figure class="heat ${locked ? 'locked' : ''}">
       <canvas
         part="heatmap"
         data-key=${key}
         tabindex="0"
         role="img"
-        aria-label=${`${plain}, ${m.rows}×${m.cols}, ${note}; entries from ${fmt(Math.min(...m.data), 3)} to ${fmt(Math.max(...m.data), 3)}. Arrow keys read single entries.`}
+        aria-label=${`${plain}, ${m.rows}×${m.cols}, ${note}; entries from ${fmt(st.min, 3)} to ${fmt(st.max, 3)}. Arrow keys read single entries.`}
         aria-describedby="cell"
         @keydown=${(e: KeyboardEvent) => this.#onHeatKey(key, m, plain.split(' ')[0], e)}
         @focus=${() => this.#onHeatFocus(key, m, plain.split(' ')[0])}
@@ -1076,13 +1132,7 @@ export class LoraTrainer extends LitElement {
     const name = layers.some((l) => l.name === this.#layer) ? this.#layer : (layers[0]?.name ?? c.targets[0]);
     const layer = layers.find((l) => l.name === name) ?? null;
     const s = layer?.scaling ?? (c.rsLora ? c.alpha / Math.sqrt(c.rank) : c.alpha / c.rank);
-    const sum = layer
-      ? {
-          rows: layer.W.rows,
-          cols: layer.W.cols,
-          data: layer.W.data.map((w, i) => w + (this.merged ? 0 : layer.deltaW.data[i])),
-        }
-      : null;
+    const sum = layer ? this.#sumOf(layer) : null;
     return html`<div class="anatomy" role="group" aria-labelledby="anat-title">
       <div class="section-head">
         <p class="section-title" id="anat-title">Anatomy of ${name}: h = (W + ΔW)x with ΔW = (α/r)·B·A</p>
@@ -1112,7 +1162,7 @@ export class LoraTrainer extends LitElement {
                 <span class="op" aria-hidden="true">=</span>
                 ${this.#heat('dW', 'ΔW', 'ΔW the update', layer?.deltaW ?? null, `rank ≤ ${c.rank}`)}
                 <span class="op" aria-hidden="true">→</span>
-                ${this.#heat('sum', 'W + ΔW', 'W+ΔW effective weight', sum, 'what the layer computes')}
+                ${this.#heat('sum', 'W + ΔW', 'W+ΔW effective weight', sum, 'effective weight')}
               </div>
               <p class="cell muted" id="cell" aria-live="polite">
                 ${this.#cellText || 'Focus a matrix to read its entries with the arrow keys.'}
@@ -1545,14 +1595,15 @@ export class LoraTrainer extends LitElement {
     const ref: Series[] = l.showRef ? [{ values: l.refCurve.losses, color: refColour, dash: true }] : [];
     if (c.scenario === 'overfit') {
       const half = Math.max(140, Math.floor((chartW - 16) / (chartW > 520 ? 2 : 1)));
-      const t = size('chart-train', half, 200);
-      if (t) drawCurves(t, half, 200, [...ref, { values: l.curve.losses, color: accent }], pal, { xMax });
-      const v = size('chart-val', half, 200);
+      const h = full ? 260 : 200;
+      const t = size('chart-train', half, h);
+      if (t) drawCurves(t, half, h, [...ref, { values: l.curve.losses, color: accent }], pal, { xMax });
+      const v = size('chart-val', half, h);
       if (v)
         drawCurves(
           v,
           half,
-          200,
+          h,
           [
             ...(l.showRef ? [{ points: l.refCurve.val, color: refColour, dash: true }] : []),
             { points: l.curve.val, color: valColour },
@@ -1563,13 +1614,14 @@ export class LoraTrainer extends LitElement {
     } else {
       const withBoundary = c.scenario === 'classify-2d';
       const bSize = withBoundary ? Math.min(220, chartW) : 0;
-      const lossW = withBoundary && chartW - bSize > 260 ? chartW - bSize - 16 : chartW;
-      const lc = size('chart-loss', lossW, 220);
+      const lossW = withBoundary && chartW - bSize > 300 ? chartW - bSize - 40 : chartW;
+      const h = full && !withBoundary ? 280 : 220;
+      const lc = size('chart-loss', lossW, h);
       if (lc)
         drawCurves(
           lc,
           lossW,
-          220,
+          h,
           [...ref, { values: l.curve.losses, color: accent }, { points: l.curve.val, color: valColour }],
           pal,
           { xMax },
@@ -1603,7 +1655,9 @@ export class LoraTrainer extends LitElement {
       const layers = snap.layers.filter((x) => c.targets.includes(x.name));
       const layer = layers.find((x) => x.name === this.#layer) ?? layers[0];
       if (layer) {
-        const unit = Math.max(1.25, Math.min(3, (inner - 120) / (4 * layer.W.cols + 2 * c.rank + 40)));
+        // Widths in units of a 64-wide matrix: W, ΔW, W + ΔW and A are k wide, B is r wide.
+        const k = Math.max(layer.W.rows, layer.W.cols);
+        const unit = Math.max(1.25, Math.min(3, (inner - 230) / (5 * 64 + (c.rank * 64) / k)));
         for (const canvas of root.querySelectorAll<HTMLCanvasElement>('canvas[data-key]')) {
           const key = canvas.dataset['key']!;
           const m =
@@ -1615,21 +1669,20 @@ export class LoraTrainer extends LitElement {
                   ? layer.A
                   : key === 'dW'
                     ? layer.deltaW
-                    : {
-                        rows: layer.W.rows,
-                        cols: layer.W.cols,
-                        data: layer.W.data.map((w, i) => w + (this.merged ? 0 : layer.deltaW.data[i])),
-                      };
+                    : this.#sumOf(layer);
           if (!m) continue;
           // Shared colour scales: W with W + ΔW; ΔW on its own (it starts at 0); B and A each on their own.
-          const scale = key === 'W' || key === 'sum' ? Math.max(maxAbs(layer.W), 1e-12) : maxAbs(m);
-          drawHeatmap(
-            canvas,
-            m,
-            scale,
-            dark,
-            this.shadowRoot?.activeElement === canvas ? (this.#cursors.get(key) ?? null) : null,
-          );
+          const scale = key === 'W' || key === 'sum' ? Math.max(this.#stats(layer.W).abs, 1e-12) : this.#stats(m).abs;
+          const cursor = this.shadowRoot?.activeElement === canvas ? (this.#cursors.get(key) ?? null) : null;
+          // Repaint only what changed (a new snapshot, the scheme, the cursor): paints are the costly part.
+          // (W is a fresh copy in every snapshot but changes only with merging: its checksum says when.)
+          const ident = key === 'W' ? `${this.checksumW}|${m.rows}×${m.cols}|${layer.name}` : m;
+          const last = this.#painted.get(canvas);
+          const sig = `${scale}|${dark}|${cursor?.join(',') ?? ''}`;
+          if (!last || last.ident !== ident || last.sig !== sig) {
+            drawHeatmap(canvas, m, scale, dark, cursor);
+            this.#painted.set(canvas, { ident, sig });
+          }
           const px = (n: number) => Math.max(6, Math.round(n * unit * (64 / Math.max(layer.W.rows, layer.W.cols))));
           canvas.style.width = `${px(m.cols)}px`;
           canvas.style.height = `${px(m.rows)}px`;
