@@ -301,6 +301,38 @@ test.describe('<lora-trainer> on the site', () => {
     });
   }
 
+  test('backend="webgpu" where none is available: cpu, and lora-backend says why', async ({ page }) => {
+    const { el, errors } = await open(page);
+    await el.evaluate((e) => e.setAttribute('backend', 'webgpu'));
+    await expect.poll(async () => (await events(page, 'lora-backend')).length, { timeout: 30_000 }).toBe(2);
+    const second = (await events(page, 'lora-backend'))[1].detail;
+    expect(second['backend']).toBe('cpu');
+    expect(String(second['reason'])).toMatch(/webgpu|adapter|gpu/i);
+    await expect.poll(() => el.evaluate((e) => (e as TrainerApi).checksumW)).not.toBeNull();
+    expect((await el.evaluate((e) => (e as TrainerApi).train(20))).losses).toBeTruthy();
+    expect(errors).toEqual([]);
+  });
+
+  test('a divergence is rolled back with a halved learning rate: lora-recover', async ({ page }) => {
+    const { el, errors } = await open(page);
+    await el.evaluate((e) => e.setAttribute('lr', '1'));
+    await expect.poll(() => el.evaluate((e) => (e as TrainerApi).settings.config['lr'])).toBe(1);
+    const out = await el.evaluate(async (e) => {
+      const r = await (e as TrainerApi).train(60);
+      return { n: r.losses.length, finite: r.losses.every((x) => Number.isFinite(x)) };
+    });
+    expect(out.n).toBe(60);
+    const rec = await events(page, 'lora-recover');
+    expect(rec.length).toBeGreaterThan(0);
+    expect(rec[0].detail).toEqual({ reason: 'loss spike', lr: 0.5 });
+    expect(rec.map((r) => r.detail['lr'])).toEqual(rec.map((_, i) => 1 / 2 ** (i + 1)));
+    await expect(el.locator('.note[data-recovered]')).toContainText(
+      `learning rate halved, now ${rec.at(-1)!.detail['lr']}`,
+    );
+    expect(await axe(page), 'axe, recovered').toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   test('train(-1) and unknown adapters reject with a message; nothing escapes into the page', async ({ page }) => {
     const { el, errors } = await open(page);
     const out = await el.evaluate(async (e) => {

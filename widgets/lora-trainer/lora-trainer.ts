@@ -194,6 +194,7 @@ export class LoraTrainer extends LitElement {
         backend: (r) =>
           this.dispatchEvent(new LoraBackendEvent({ backend: r.backend, reason: r.reason, host: r.host })),
         recover: (r) => {
+          this.#recovered = { count: (this.#recovered?.count ?? 0) + 1, reason: r.reason, lr: r.lr };
           this.#announce = `Training recovered (${r.reason}); learning rate now ${fmt(r.lr)}.`;
           this.dispatchEvent(new LoraRecoverEvent(r));
         },
@@ -308,6 +309,7 @@ export class LoraTrainer extends LitElement {
   async reset(): Promise<void> {
     await this.#guard(this.#lab.reset());
     this.#announce = 'Adapter reset: B = 0, so the outputs equal the base’s.';
+    this.#recovered = null;
   }
 
   /** W ← W + (α/r)·B·A; resolves with the largest output change on the probe batch. */
@@ -487,6 +489,7 @@ export class LoraTrainer extends LitElement {
     const configChanged =
       JSON.stringify(before.config) !== JSON.stringify(next.config) || before.backend !== next.backend;
     if (configChanged) {
+      this.#recovered = null;
       if (this.#lab.training) this.#lab.pause();
       if (!next.config.targets.includes(this.#layer)) this.#layer = '';
       this.#lab.setConfig(next.config, next.backend).then(
@@ -587,6 +590,7 @@ export class LoraTrainer extends LitElement {
     else frame();
   }
 
+  #recovered: { count: number; reason: string; lr: number } | null = null;
   #renderTimer = 0;
   #renderedAt = 0;
   #painted = new WeakMap<HTMLCanvasElement, { ident: unknown; sig: string }>();
@@ -1549,6 +1553,15 @@ export class LoraTrainer extends LitElement {
         ${this.#backendBadge()}
       </div>
       ${r && r.host === 'main-thread' ? html`<p class="note">Training on the main thread: ${r.reason}.</p>` : nothing}
+      ${
+        this.#recovered
+          ? html`<p class="note warn" data-recovered=${this.#recovered.count}>
+              Training recovered ${this.#recovered.count === 1 ? 'once' : `${this.#recovered.count} times`} from a
+              ${this.#recovered.reason}: the last good weights were restored and the learning rate halved, now
+              ${fmt(this.#recovered.lr)}.
+            </p>`
+          : nothing
+      }
       ${this.#alerts()} ${s.controls !== 'none' ? this.#toolbar() : nothing} ${this.#readouts()}
       <div class="main ${s.controls === 'full' ? 'with-settings' : ''}">
         ${this.#learning()} ${s.controls !== 'none' ? this.#settingsForm() : nothing}
