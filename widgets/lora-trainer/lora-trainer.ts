@@ -1670,7 +1670,9 @@ export class LoraTrainer extends LitElement {
       if (layer) {
         // Widths in units of a 64-wide matrix: W, ΔW, W + ΔW and A are k wide, B is r wide.
         const k = Math.max(layer.W.rows, layer.W.cols);
-        const unit = Math.max(1.25, Math.min(3, (inner - 230) / (5 * 64 + (c.rank * 64) / k)));
+        const oneRow = (inner - 230) / (5 * 64 + (c.rank * 64) / k);
+        // Too narrow for one row: size them for two rows (W + B·A = ΔW, then W + ΔW) instead of shrinking.
+        const unit = Math.max(1.25, Math.min(3, oneRow >= 1.8 ? oneRow : (inner - 150) / (3.5 * 64)));
         for (const canvas of root.querySelectorAll<HTMLCanvasElement>('canvas[data-key]')) {
           const key = canvas.dataset['key']!;
           const m =
