@@ -291,6 +291,8 @@ test.describe('<lora-trainer> on the site', () => {
   ] as const) {
     test(`an invalid ${attr}="${value}" shows a message and falls back to the default`, async ({ page }) => {
       const { el, errors } = await open(page);
+      // on a busy machine the settings can still be settling when the element first answers
+      await expect.poll(() => el.evaluate((e) => (e as TrainerApi).settings !== undefined)).toBe(true);
       const before = await el.evaluate((e) => JSON.stringify((e as TrainerApi).settings));
       await el.evaluate((e, [a, v]) => e.setAttribute(a, v), [attr, value]);
       await expect(el.getByRole('alert')).toContainText(message);

@@ -286,8 +286,13 @@ export class SrsQuiz extends LitElement {
 
   private chain: Promise<unknown> = Promise.resolve();
 
+  private pendingActions = 0;
+
   private serial<T>(action: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(action, action);
+    this.pendingActions += 1;
+    const run = this.chain.then(action, action).finally(() => {
+      this.pendingActions -= 1;
+    });
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -427,12 +432,20 @@ export class SrsQuiz extends LitElement {
       return;
     }
     if (e.ctrlKey || e.metaKey) return;
-    if ((e.key === ' ' || e.key === 'Enter') && !onControl && this.phase === 'front') {
+    // A key pressed while a grade is still being saved is queued behind it and acts on the card
+    // that is then shown (the phase is checked when the queued action runs).
+    const busy = this.pendingActions > 0;
+    if ((e.key === ' ' || e.key === 'Enter') && !onControl && (busy || this.phase === 'front')) {
       e.preventDefault();
-      void this.reveal();
-    } else if (/^[1-4]$/.test(e.key) && this.phase === 'back') {
+      void this.serial(async () => {
+        if (this.phase === 'front') await this.revealNow();
+      });
+    } else if (/^[1-4]$/.test(e.key) && (busy || this.phase === 'back')) {
       e.preventDefault();
-      void this.grade(Number(e.key) as Rating);
+      const rating = Number(e.key) as Rating;
+      void this.serial(async () => {
+        if (this.phase === 'back') await this.gradeNow(rating);
+      });
     } else if ((e.key === 'u' || e.key === 'U') && this.undoStack.length) {
       e.preventDefault();
       void this.undo();
