@@ -406,7 +406,7 @@ test.describe('<subspace-view> following a trainer', () => {
       request,
     }) => {
       if (tag === 'lora-trainer')
-        test.skip((await request.get(`${SITE}/widgets/lora-trainer.js`)).status() !== 200, 'lora-trainer not built');
+        expect((await request.get(`${SITE}/widgets/lora-trainer.js`)).status(), 'lora-trainer is built').toBe(200);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       await mountOnSite(
