@@ -228,7 +228,8 @@ test.describe('<subspace-view> on the site', () => {
   });
 
   test('drag, buttons and keys turn the view; nothing moves by itself under reduced motion', async ({ page }) => {
-    await page.goto('/playground/');
+    // the view alone: on the playground the trainer's layout settling resizes (and redraws) it
+    await mountOnSite(page, '<subspace-view></subspace-view>');
     const view = page.locator('subspace-view');
     let d = await drawn(view);
     const still = d.renders;
@@ -348,7 +349,8 @@ test.describe('<subspace-view> on the site', () => {
           : (get as (...a: unknown[]) => RenderingContext | null).call(this, type, ...rest);
       } as typeof get;
     });
-    await page.goto('/playground/');
+    // the view alone (the playground also runs a trainer, which starves a busy 2-core machine)
+    await mountOnSite(page, '<subspace-view></subspace-view>');
     const view = page.locator('subspace-view');
     await view.scrollIntoViewIfNeeded();
     await expect(view.getByRole('alert')).toContainText('3D view unavailable', { timeout: 30_000 });
@@ -369,7 +371,7 @@ test.describe('<subspace-view> on the site', () => {
   });
 
   test('the similarity grid links to the lesson section that explains it', async ({ page }) => {
-    await page.goto('/playground/');
+    await mountOnSite(page, '<subspace-view></subspace-view>');
     const view = page.locator('subspace-view');
     await drawn(view);
     await view.getByText('Subspace similarity of two adapters').click();
