@@ -58,6 +58,7 @@ function counts() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  let flaky = 0;
   if (existsSync('reports/unit.json')) {
     const u = JSON.parse(readFileSync('reports/unit.json', 'utf8'));
     passed += u.numPassedTests ?? 0;
@@ -67,10 +68,12 @@ function counts() {
   if (existsSync('reports/e2e.json')) {
     const e = JSON.parse(readFileSync('reports/e2e.json', 'utf8')).stats ?? {};
     passed += e.expected ?? 0;
-    failed += (e.unexpected ?? 0) + (e.flaky ?? 0);
+    failed += e.unexpected ?? 0;
+    flaky += e.flaky ?? 0;
+    passed += e.flaky ?? 0;
     skipped += e.skipped ?? 0;
   }
-  return { passed, failed, skipped };
+  return { passed, failed, skipped, flaky };
 }
 
 const t0 = performance.now();
@@ -90,7 +93,8 @@ const total = (performance.now() - t0) / 1000;
 console.log('\n━━ Summary');
 for (const r of results) console.log(`  ${r.ok ? 'ok    ' : 'FAILED'} ${r.name.padEnd(6)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.note}`);
 console.log(`  total         ${total.toFixed(1).padStart(7)} s`);
-const { passed, failed, skipped } = counts();
+const { passed, failed, skipped, flaky } = counts();
+if (flaky) console.log(`  flaky: ${flaky} e2e test(s) passed only on their retry (see the list above)`);
 const layersFailed = results.filter((r) => !r.ok).length;
 console.log(`  layers: ${results.length - layersFailed} ok, ${layersFailed} failed`);
 console.log(`tests: ${passed} passed, ${failed + (layersFailed && !failed ? layersFailed : 0)} failed${skipped ? `, ${skipped} skipped` : ''}`);

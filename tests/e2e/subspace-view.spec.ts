@@ -172,7 +172,8 @@ test.describe('<subspace-view> on the site', () => {
   test('σ match the core SVD, rank-1 arrows are collinear, rank 1 and rank 2 differ in pixels', async ({ page }) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto('/playground/');
+    // the view alone (on the playground the trainer's start-up competes for the same two cores)
+    await mountOnSite(page, '<subspace-view></subspace-view>');
     await coreChecks(page, page.locator('subspace-view'));
     expect(errors).toEqual([]);
   });

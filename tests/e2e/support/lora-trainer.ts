@@ -89,6 +89,8 @@ export async function events(page: Page, type?: string) {
 /** Scrolls the trainer into view and waits until its engine runs. */
 export async function ready(el: Locator): Promise<void> {
   await el.scrollIntoViewIfNeeded();
-  await expect.poll(() => el.evaluate((e) => (e as TrainerApi).resolvedBackend), { timeout: 30_000 }).not.toBeNull();
-  await expect.poll(() => el.evaluate((e) => (e as TrainerApi).checksumW), { timeout: 30_000 }).not.toBeNull();
+  // before the module has loaded the element is not upgraded and these read undefined, not null
+  await expect.poll(() => el.evaluate((e) => customElements.get(e.localName) !== undefined), { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => el.evaluate((e) => (e as TrainerApi).resolvedBackend ?? null), { timeout: 30_000 }).not.toBeNull();
+  await expect.poll(() => el.evaluate((e) => (e as TrainerApi).checksumW ?? null), { timeout: 30_000 }).not.toBeNull();
 }
