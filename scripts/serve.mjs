@@ -78,10 +78,11 @@ export function createSiteServer(root) {
   const rules = existsSync(headerFile) ? parseHeaders(readFileSync(headerFile, 'utf8')) : [];
   return createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  // As static hosts do: revalidate by default (with an ETag, below), unless _headers says otherwise.
+  res.setHeader('Cache-Control', 'no-cache');
   for (const rule of rules) {
     if (rule.pattern.test(url.pathname)) for (const [k, v] of rule.headers) res.setHeader(k, v);
   }
-  res.setHeader('Cache-Control', 'no-cache');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (req.method === 'OPTIONS') {
     res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
@@ -100,6 +101,15 @@ export function createSiteServer(root) {
   const file = found?.file ?? join(root, '404.html');
   const status = found ? 200 : 404;
   try {
+    if (found) {
+      const { size, mtimeMs } = await stat(file);
+      const etag = `W/"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}"`;
+      res.setHeader('ETag', etag);
+      if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) {
+        res.writeHead(304).end();
+        return;
+      }
+    }
     const body = await readFile(file);
     res.writeHead(status, {
       'Content-Type': TYPES[/** @type {keyof typeof TYPES} */ (extname(file))] ?? 'application/octet-stream',

@@ -9,7 +9,7 @@
  * With MARGINALIA_FIXTURES=1 the test-only elements under tests/fixtures/widgets/ are built too
  * (never part of all.js); the test command sets it, `npm run build` alone does not.
  */
-import { readdirSync, existsSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,7 +49,7 @@ export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_F
   );
   /** @type {Record<string, string>} */
   const withAll = { ...input, all: allEntry };
-  await build({
+  const result = await build({
     configFile: false,
     root,
     base: './',
@@ -78,7 +78,75 @@ export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_F
       rollupOptions: { output: { entryFileNames: 'workers/[name]-[hash].js', chunkFileNames: 'workers/[name]-[hash].js' } },
     },
   });
-  return Object.keys(withAll);
+  const outputs = /** @type {import('vite').Rolldown.RolldownOutput[]} */ (Array.isArray(result) ? result : [result]);
+  /** @type {Map<string, { name: string; imports: string[]; dynamicImports: string[] }>} */
+  const graph = new Map();
+  for (const out of outputs) for (const c of out.output ?? []) if (c.type === 'chunk') graph.set(c.fileName, { name: c.name, imports: c.imports, dynamicImports: c.dynamicImports });
+  return { built: Object.keys(withAll), graph };
+}
+
+/**
+ * The files to fetch at once for a widget shown on load: its module, every chunk it imports
+ * statically, and the lazily imported chunks named in `lazy` (chunk names, from their source files,
+ * like `overview` or `srs-fsrs`) with their own static imports. A name that matches no chunk the
+ * widget can import fails the build, so a renamed file cannot quietly stop being preloaded.
+ * @param {Map<string, { name: string; imports: string[]; dynamicImports: string[] }>} graph
+ * @param {string} tag
+ * @param {string[]} lazy
+ */
+export function preloadFiles(graph, tag, lazy = []) {
+  const entry = `${tag}.js`;
+  if (!graph.has(entry)) throw new Error(`data-mg-eager: no widget module ${entry} was built`);
+  const files = new Set();
+  const dynamic = new Set();
+  const walk = (/** @type {string} */ f) => {
+    if (files.has(f)) return;
+    files.add(f);
+    const c = graph.get(f);
+    c?.imports.forEach(walk);
+    c?.dynamicImports.forEach((d) => dynamic.add(d));
+  };
+  walk(entry);
+  for (const name of lazy) {
+    const found = [...dynamic].find((f) => graph.get(f)?.name === name);
+    if (!found) throw new Error(`data-mg-eager on <${tag}>: it imports no lazy chunk named "${name}" (has: ${[...dynamic].map((f) => graph.get(f)?.name).join(', ')})`);
+    walk(found);
+  }
+  return [...files];
+}
+
+const EAGER = /<([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\b[^>]*?\sdata-mg-eager(?:="([^"]*)")?/g;
+
+/**
+ * Pages whose widget shows on load (an element with `data-mg-eager`, as on /review/) fetch its
+ * modules with the page: an async module script for the widget and `<link rel="modulepreload">`
+ * for each of its files, at the top of the head, instead of the chain page script → observer →
+ * module → its imports → lazy parts. Returns the pages changed.
+ * @param {string} dir the built site @param {string} base @param {Parameters<typeof preloadFiles>[0]} graph
+ */
+export function addModulePreloads(dir, base, graph) {
+  const changed = [];
+  /** @type {(d: string) => string[]} */
+  const pages = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? pages(join(d, e.name)) : e.name.endsWith('.html') ? [join(d, e.name)] : []));
+  for (const page of pages(dir)) {
+    const html = readFileSync(page, 'utf8');
+    const files = new Set();
+    const tags = new Set();
+    for (const [, tag, lazy] of html.matchAll(EAGER)) {
+      tags.add(tag);
+      for (const f of preloadFiles(graph, tag, (lazy ?? '').split(/\s+/).filter(Boolean))) files.add(f);
+    }
+    if (!files.size) continue;
+    // `async`: the element is defined as soon as its modules are here, not after the page's other
+    // scripts and the loader's observer (the loader then finds it defined and does nothing).
+    const scripts = [...tags].map((t) => `<script type="module" async src="${base}widgets/${t}.js"></script>`);
+    const links = [...scripts, ...[...files].map((f) => `<link rel="modulepreload" href="${base}widgets/${f}">`)].join('');
+    const at = html.indexOf('<link');
+    if (at < 0 || at > html.indexOf('</head>')) throw new Error(`${page}: no <link> in its head to put module preloads before`);
+    writeFileSync(page, html.slice(0, at) + links + html.slice(at));
+    changed.push(page);
+  }
+  return changed;
 }
 
 /**
@@ -123,12 +191,18 @@ export async function buildSearchIndex(dir) {
 
 /** @returns {import('astro').AstroIntegration} */
 export function widgets() {
+  let base = '/';
   return {
     name: 'marginalia-widgets',
     hooks: {
+      'astro:config:done': ({ config }) => {
+        base = config.base.endsWith('/') ? config.base : `${config.base}/`;
+      },
       'astro:build:done': async ({ dir, logger }) => {
         const outDir = join(fileURLToPath(dir), 'widgets');
-        const built = await buildWidgets(outDir);
+        const { built, graph } = await buildWidgets(outDir);
+        const preloaded = addModulePreloads(fileURLToPath(dir), base, graph);
+        logger.info(`module preloads added to ${preloaded.length} page(s) with a widget shown on load`);
         if (process.env.MARGINALIA_FIXTURES === '1') {
           const decks = join(fileURLToPath(dir), 'decks');
           mkdirSync(decks, { recursive: true });

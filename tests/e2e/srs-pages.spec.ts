@@ -29,6 +29,25 @@ test('/review/ counts due cards per lesson, and "Study now" studies them all or 
   await expect(quiz).toContainText('Second deck, first card');
 });
 
+test('/review/ fetches its widget with the page: the preloaded modules are exactly those the overview needs', async ({ page }) => {
+  const fetched = new Set<string>();
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/widgets/')) fetched.add(path);
+  });
+  await page.goto('/review/');
+  const preloaded = await page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('head link[rel="modulepreload"]')].map((l) => new URL(l.href).pathname));
+  const asyncScript = await page.evaluate(() => document.querySelector<HTMLScriptElement>('head script[type="module"][async]')?.src);
+  expect(asyncScript && new URL(asyncScript).pathname).toBe('/widgets/srs-quiz.js');
+  await expect(page.locator('srs-quiz').getByRole('button', { name: 'Study now' })).toBeVisible({ timeout: 20_000 });
+  expect(preloaded).toContain('/widgets/srs-quiz.js');
+  expect(preloaded.some((p) => /\/overview-[\w-]+\.js$/.test(p))).toBe(true);
+  expect(preloaded.some((p) => /\/srs-fsrs-[\w-]+\.js$/.test(p))).toBe(true);
+  // every module the overview loaded was preloaded (none waited for a later round trip), and
+  // nothing else under /widgets/ was fetched
+  expect(new Set(preloaded)).toEqual(fetched);
+});
+
 test('/progress/ shows the figures of a known log: reviews per day, retention achieved vs desired, forecast, mastery', async ({ page }) => {
   const fixture = JSON.parse(readFileSync('tests/fixtures/srs/log-known.json', 'utf8')) as { now: string };
   await page.clock.install({ time: Date.parse(fixture.now) });

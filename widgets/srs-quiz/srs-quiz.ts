@@ -74,8 +74,9 @@ export class SrsQuiz extends LitElement {
   private notices: string[] = [];
   private warning = '';
   private scheduler: Scheduler | undefined;
-  /** ts-fsrs loads beside the decks and the store; only revealing and grading wait for it. */
+  /** ts-fsrs loads once the first screen is drawn; only revealing, grading and replaying wait for it. */
   private scheduling: Promise<Scheduler> | undefined;
+  private startScheduling: (() => void) | undefined;
   private store: ProgressStore | undefined;
   private decks: StudyDeck[] = [];
   private cards = new Map<string, StudyCard>();
@@ -172,8 +173,12 @@ export class SrsQuiz extends LitElement {
     this.store?.close();
     this.store = undefined;
     this.scheduler = undefined;
-    // Decks, ts-fsrs and the store all load at once; the first card waits for decks and states only.
-    const scheduling = (this.scheduling = loadScheduler(s.retention));
+    // Decks and the store load first; ts-fsrs (needed to reveal, grade and replay) starts once the
+    // first screen is drawn, or sooner when something needs it (the store repairing, a reveal).
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    this.startScheduling = release;
+    const scheduling = (this.scheduling = gate.then(() => loadScheduler(s.retention)));
     scheduling.then(
       (scheduler) => {
         if (run !== this.run) return;
@@ -182,7 +187,7 @@ export class SrsQuiz extends LitElement {
       },
       (e: unknown) => run === this.run && this.fail(e),
     );
-    const opening = openStore(s.namespace, scheduling);
+    const opening = openStore(s.namespace, () => (release(), scheduling));
     // Several decks (as on /review/) open on the overview: its code loads beside them.
     const several = s.decks.length + (this.inlineCards() ? 1 : 0) > 1;
     const overview = this.overview || !several ? Promise.resolve(this.overview) : import('./overview.ts');
@@ -205,6 +210,8 @@ export class SrsQuiz extends LitElement {
     } catch (e) {
       void opening.then(({ store }) => store !== this.store && store.close(), () => undefined);
       if (run === this.run) this.fail(e);
+    } finally {
+      void this.updateComplete.then(release);
     }
   }
 
@@ -215,6 +222,7 @@ export class SrsQuiz extends LitElement {
 
   /** The scheduler, once ts-fsrs has loaded (undefined if it could not). */
   private async schedulerReady(): Promise<Scheduler | undefined> {
+    this.startScheduling?.();
     return this.scheduler ?? (await this.scheduling?.catch(() => undefined));
   }
 

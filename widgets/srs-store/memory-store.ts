@@ -13,10 +13,10 @@ export class MemoryStore implements ProgressStore {
   private entries: LogEntry[] = [];
   private cache = new Map<string, MemoryState>();
   readonly namespace: string;
-  private readonly scheduler: Promise<Scheduler>;
-  constructor(namespace: string, scheduler: Scheduler | Promise<Scheduler>) {
+  private readonly scheduler: () => Promise<Scheduler>;
+  constructor(namespace: string, scheduler: Scheduler | Promise<Scheduler> | (() => Promise<Scheduler>)) {
     this.namespace = namespace;
-    this.scheduler = Promise.resolve(scheduler);
+    this.scheduler = typeof scheduler === 'function' ? scheduler : () => Promise.resolve(scheduler);
   }
   async states() {
     return new Map(this.cache);
@@ -28,12 +28,12 @@ export class MemoryStore implements ProgressStore {
     return [...this.entries];
   }
   async append(entry: LogEntry) {
-    const scheduler = await this.scheduler;
+    const scheduler = await this.scheduler();
     this.entries.push(entry);
     return this.rebuild(scheduler, entry.card);
   }
   async merge(incoming: readonly LogEntry[]) {
-    const scheduler = await this.scheduler;
+    const scheduler = await this.scheduler();
     const plan = planMerge(this.entries, incoming);
     this.entries.push(...plan.add);
     for (const card of new Set(plan.add.map((e) => e.card))) this.rebuild(scheduler, card);

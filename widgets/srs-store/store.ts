@@ -113,20 +113,21 @@ export class IdbStore implements ProgressStore {
   readonly persistent = true;
   readonly problems: string[] = [];
   readonly namespace: string;
-  private readonly scheduler: Promise<Scheduler>;
+  /** Starts loading ts-fsrs if nobody has yet; only replaying needs it. */
+  private readonly scheduler: () => Promise<Scheduler>;
   private db: IDBPDatabase<SrsDB> | undefined;
   private persistAsked = false;
   private closed = false;
   private repacking: Promise<void> | undefined;
 
-  private constructor(namespace: string, scheduler: Promise<Scheduler>, db: IDBPDatabase<SrsDB>) {
+  private constructor(namespace: string, scheduler: () => Promise<Scheduler>, db: IDBPDatabase<SrsDB>) {
     this.namespace = namespace;
     this.scheduler = scheduler;
     this.db = db;
   }
 
   /** Opens (creating or migrating) the namespace's database. Rejects if IndexedDB is unusable. */
-  static async open(namespace: string, scheduler: Promise<Scheduler>, timeoutMs = 5000): Promise<IdbStore> {
+  static async open(namespace: string, scheduler: () => Promise<Scheduler>, timeoutMs = 5000): Promise<IdbStore> {
     const store = new IdbStore(namespace, scheduler, await IdbStore.connect(namespace, timeoutMs));
     await store.repairIfAsked();
     return store;
@@ -213,7 +214,7 @@ export class IdbStore implements ProgressStore {
     if (!flag) return;
     const moved = await db.count('quarantine');
     if (moved) this.quarantineNote(moved, 'record', 'found while upgrading the stored data');
-    const [entries, scheduler] = await Promise.all([this.log(), this.scheduler]);
+    const [entries, scheduler] = await Promise.all([this.log(), this.scheduler()]);
     const tx = db.transaction(['cards', 'meta'], 'readwrite');
     await tx.objectStore('cards').clear();
     for (const [card, reviews] of reviewsByCard(entries)) {
@@ -347,7 +348,7 @@ export class IdbStore implements ProgressStore {
   }
 
   private async rebuildCard(card: string): Promise<MemoryState | undefined> {
-    const scheduler = await this.scheduler;
+    const scheduler = await this.scheduler();
     return this.run(async (db) => {
       const tx = db.transaction(['log', 'cards', 'meta'], 'readwrite');
       const state = await IdbStore.rewriteCard(tx, scheduler, card);
@@ -375,7 +376,7 @@ export class IdbStore implements ProgressStore {
 
   async append(entry: LogEntry): Promise<MemoryState | undefined> {
     this.askPersistence();
-    const scheduler = await this.scheduler;
+    const scheduler = await this.scheduler();
     return this.run(async (db) => {
       const tx = db.transaction(['log', 'cards', 'meta'], 'readwrite');
       quiet(tx.objectStore('log').add(entry));
@@ -387,7 +388,7 @@ export class IdbStore implements ProgressStore {
 
   /** Merges an import (see `planMerge`), all or nothing; a big one rewrites the pack at once. */
   async merge(incoming: readonly LogEntry[]): Promise<MergePlan> {
-    const [{ planMerge }, stored, scheduler] = await Promise.all([import('../core/srs-exchange.ts'), this.log(), this.scheduler]);
+    const [{ planMerge }, stored, scheduler] = await Promise.all([import('../core/srs-exchange.ts'), this.log(), this.scheduler()]);
     const plan = planMerge(stored, incoming); // throws ImportError before anything is written
     if (!plan.add.length) return plan;
     const cards = new Set(plan.add.map((e) => e.card));
@@ -417,16 +418,24 @@ export class IdbStore implements ProgressStore {
 
 /**
  * Opens the namespace's IndexedDB store, or falls back to memory (loading that store's module
- * only then), saying why. `scheduler` may still be loading: the store waits for it only to replay.
+ * only then), saying why. `scheduler` may still be loading, or not started: given as a function,
+ * it is called the first time the store has to replay (a write, a repair, an import), so a page
+ * can show its first card before ts-fsrs has loaded.
  */
-export async function openStore(namespace: string, scheduler: Scheduler | Promise<Scheduler>): Promise<{ store: ProgressStore; fallbackReason?: string }> {
-  const ready = Promise.resolve(scheduler);
-  ready.catch(() => undefined); // whoever needs it sees the failure
+export async function openStore(namespace: string, scheduler: Scheduler | Promise<Scheduler> | (() => Promise<Scheduler>)): Promise<{ store: ProgressStore; fallbackReason?: string }> {
+  let ready: Promise<Scheduler> | undefined;
+  const need = () => {
+    if (!ready) {
+      ready = typeof scheduler === 'function' ? scheduler() : Promise.resolve(scheduler);
+      ready.catch(() => undefined); // whoever needs it sees the failure
+    }
+    return ready;
+  };
   try {
     if (typeof indexedDB === 'undefined' || !indexedDB) throw new Error('this browser has no IndexedDB');
-    return { store: await IdbStore.open(namespace, ready) };
+    return { store: await IdbStore.open(namespace, need) };
   } catch (e) {
     const { MemoryStore } = await import('./memory-store.ts');
-    return { store: new MemoryStore(namespace, ready), fallbackReason: e instanceof Error ? e.message : String(e) };
+    return { store: new MemoryStore(namespace, need), fallbackReason: e instanceof Error ? e.message : String(e) };
   }
 }
