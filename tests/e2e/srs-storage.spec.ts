@@ -211,6 +211,82 @@ test('a real quota error: one retry, then a clear message offering export; the r
   expect(await pageErrors(page)).toEqual([]);
 });
 
+/**
+ * Counts, in the page, the connections opened to the SRS databases and the writes of a review
+ * (an `add` on the log store); `__idb.abortNext = n` aborts the next n such write transactions
+ * right after their add is issued, as a browser does when it gives up on one (AbortError).
+ */
+async function countWrites(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __idb: { opens: number; writes: number; abortNext: number } };
+    w.__idb = { opens: 0, writes: 0, abortNext: 0 };
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (this: IDBFactory, ...args: Parameters<IDBFactory['open']>) {
+      if (String(args[0]).startsWith('marginalia-srs')) w.__idb.opens++;
+      return open.apply(this, args);
+    };
+    const add = IDBObjectStore.prototype.add;
+    IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+      const request = add.apply(this, args);
+      if (this.name === 'log' && this.transaction.mode === 'readwrite') {
+        w.__idb.writes++;
+        if (w.__idb.abortNext > 0) {
+          w.__idb.abortNext--;
+          this.transaction.abort();
+        }
+      }
+      return request;
+    };
+  });
+  return (abortNext?: number) =>
+    page.evaluate((n) => {
+      const c = (window as unknown as { __idb: { opens: number; writes: number; abortNext: number } }).__idb;
+      if (n !== undefined) c.abortNext = n;
+      return { opens: c.opens, writes: c.writes };
+    }, abortNext);
+}
+
+test('a write the browser refuses is retried exactly once, on a reopened connection', async ({ page }) => {
+  const counts = await countWrites(page);
+  await page.goto(embedUrl({ tag: 'srs-quiz', load: false }));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: FOREIGN, quotaSize: 1 });
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
+  await ready(page);
+  const before = await counts();
+  await quiz(page).evaluate(async (el: SrsQuiz) => {
+    await el.reveal();
+    await el.grade(3);
+  });
+  await expect(quiz(page).getByRole('alert')).toContainText('the browser says its storage is full');
+  const after = await counts();
+  expect(after.writes - before.writes, 'the first attempt and one retry').toBe(2);
+  expect(after.opens - before.opens, 'one reopen between them').toBe(1);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: FOREIGN });
+});
+
+test('a transient AbortError: the retry on a reopened connection saves the review and nothing is shown', async ({ page }) => {
+  const counts = await countWrites(page);
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
+  await ready(page);
+  const before = await counts(1);
+  await quiz(page).evaluate(async (el: SrsQuiz) => {
+    await el.reveal();
+    await el.grade(3);
+  });
+  // Good on a new card: a learning step, so it comes back in this session
+  await expect(quiz(page)).toContainText('1 of 5 done');
+  const after = await counts();
+  expect(after.writes - before.writes).toBe(2);
+  expect(after.opens - before.opens).toBe(1);
+  await expect(quiz(page).getByRole('alert')).toHaveCount(0);
+  const d = await dump(page);
+  expect(d.log).toHaveLength(1);
+  expect(d.log[0]).toMatchObject({ kind: 'review', rating: 3 });
+  expectCacheIsReplay(d);
+  expect(await pageErrors(page)).toEqual([]);
+});
+
 test('without IndexedDB the quiz works in memory and says progress will not be kept', async ({ page }) => {
   await page.addInitScript(() => {
     IDBFactory.prototype.open = () => {

@@ -99,6 +99,11 @@ export interface ProgressStore {
 
 /** A request whose failure the transaction's `done` reports: don't report it twice. */
 const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
+/**
+ * A transaction whose `done` cannot become an unhandled rejection: when a step inside it throws
+ * first (an aborted request), `done` is never awaited; whoever awaits it still sees the error.
+ */
+const watched = <T extends { done: Promise<void> }>(tx: T): T => (quiet(tx.done), tx);
 
 const retryable = (e: unknown): boolean => e instanceof DOMException && (e.name === 'QuotaExceededError' || e.name === 'AbortError');
 
@@ -215,7 +220,7 @@ export class IdbStore implements ProgressStore {
     const moved = await db.count('quarantine');
     if (moved) this.quarantineNote(moved, 'record', 'found while upgrading the stored data');
     const [entries, scheduler] = await Promise.all([this.log(), this.scheduler()]);
-    const tx = db.transaction(['cards', 'meta'], 'readwrite');
+    const tx = watched(db.transaction(['cards', 'meta'], 'readwrite'));
     await tx.objectStore('cards').clear();
     for (const [card, reviews] of reviewsByCard(entries)) {
       const state = replayCard(scheduler, reviews);
@@ -246,7 +251,7 @@ export class IdbStore implements ProgressStore {
    */
   async states(): Promise<Map<string, MemoryState>> {
     const stored = await this.run(async (db) => {
-      const tx = db.transaction(['cards', 'meta']);
+      const tx = watched(db.transaction(['cards', 'meta']));
       const out = await IdbStore.readStored(tx);
       await tx.done;
       return out;
@@ -288,7 +293,7 @@ export class IdbStore implements ProgressStore {
   async repack(): Promise<void> {
     if (this.closed) return;
     await this.run(async (db) => {
-      const tx = db.transaction(['cards', 'meta'], 'readwrite');
+      const tx = watched(db.transaction(['cards', 'meta'], 'readwrite'));
       const stored = await IdbStore.readStored(tx);
       const meta = tx.objectStore('meta');
       const states = stored.base;
@@ -307,7 +312,7 @@ export class IdbStore implements ProgressStore {
 
   async statesOf(keys: readonly string[]): Promise<Map<string, MemoryState>> {
     const raw = await this.run(async (db) => {
-      const tx = db.transaction('cards');
+      const tx = watched(db.transaction('cards'));
       const out = await Promise.all(keys.map((k) => tx.store.get(k)));
       await tx.done;
       return out.filter((r) => r !== undefined);
@@ -337,7 +342,7 @@ export class IdbStore implements ProgressStore {
   /** Moves damaged records into `quarantine`, and says so in `problems`. */
   private async setAside(from: 'log' | 'cards' | 'meta', bad: { key: string; value: unknown; reason: string }[]): Promise<void> {
     await this.run(async (db) => {
-      const tx = db.transaction([from, 'quarantine'], 'readwrite');
+      const tx = watched(db.transaction([from, 'quarantine'], 'readwrite'));
       for (const b of bad) {
         quiet(tx.objectStore('quarantine').add({ from, key: b.key, value: b.value, reason: b.reason, at: Date.now() }));
         if (b.key !== '?') quiet(tx.objectStore(from).delete(b.key));
@@ -350,7 +355,7 @@ export class IdbStore implements ProgressStore {
   private async rebuildCard(card: string): Promise<MemoryState | undefined> {
     const scheduler = await this.scheduler();
     return this.run(async (db) => {
-      const tx = db.transaction(['log', 'cards', 'meta'], 'readwrite');
+      const tx = watched(db.transaction(['log', 'cards', 'meta'], 'readwrite'));
       const state = await IdbStore.rewriteCard(tx, scheduler, card);
       await tx.done;
       return state;
@@ -378,7 +383,7 @@ export class IdbStore implements ProgressStore {
     this.askPersistence();
     const scheduler = await this.scheduler();
     return this.run(async (db) => {
-      const tx = db.transaction(['log', 'cards', 'meta'], 'readwrite');
+      const tx = watched(db.transaction(['log', 'cards', 'meta'], 'readwrite'));
       quiet(tx.objectStore('log').add(entry));
       const state = await IdbStore.rewriteCard(tx, scheduler, entry.card);
       await tx.done;
@@ -393,7 +398,7 @@ export class IdbStore implements ProgressStore {
     if (!plan.add.length) return plan;
     const cards = new Set(plan.add.map((e) => e.card));
     await this.run(async (db) => {
-      const tx = db.transaction(['log', 'cards', 'meta'], 'readwrite');
+      const tx = watched(db.transaction(['log', 'cards', 'meta'], 'readwrite'));
       for (const e of plan.add) quiet(tx.objectStore('log').add(e));
       for (const card of cards) await IdbStore.rewriteCard(tx, scheduler, card);
       await tx.done;
