@@ -29,6 +29,26 @@ test('/review/ counts due cards per lesson, and "Study now" studies them all or 
   await expect(quiz).toContainText('Second deck, first card');
 });
 
+test('a grade in another tab updates the due counts here without a reload (BroadcastChannel), and so does its undo', async ({ context }) => {
+  const here = await context.newPage();
+  const there = await context.newPage();
+  for (const p of [here, there]) await p.goto('/review/');
+  const heading = (p: typeof here) => p.locator('srs-quiz').getByRole('heading', { name: /^\d+ cards to review$/ });
+  await expect(heading(here)).toBeVisible({ timeout: 20_000 });
+  const total = Number((await heading(here).textContent())!.match(/\d+/)![0]);
+  const fixtureB = (p: typeof here) => p.locator('srs-quiz').getByRole('list', { name: 'Cards due per lesson' }).getByRole('listitem').filter({ hasText: 'Second SRS fixture lesson' });
+  await expect(fixtureB(here)).toHaveText(/2 due/);
+  const quiz = there.locator('srs-quiz');
+  await quiz.getByRole('button', { name: 'Study Second SRS fixture lesson only' }).click({ timeout: 20_000 });
+  await quiz.getByRole('button', { name: /Show answer/ }).click();
+  await quiz.getByRole('button', { name: /^Easy 4/ }).click();
+  await expect(heading(here)).toHaveText(`${total - 1} cards to review`);
+  await expect(fixtureB(here)).toHaveText(/1 due/);
+  await quiz.getByRole('button', { name: /Undo last grade/ }).click();
+  await expect(heading(here)).toHaveText(`${total} cards to review`);
+  await expect(fixtureB(here)).toHaveText(/2 due/);
+});
+
 test('/review/ fetches its widget with the page: the preloaded modules are exactly those the overview needs', async ({ page }) => {
   const fetched = new Set<string>();
   page.on('request', (r) => {
