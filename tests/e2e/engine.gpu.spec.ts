@@ -8,6 +8,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createSession, type TrainerConfig } from '../../widgets/core/trainer.ts';
 import type {} from '../fixtures/widgets/engine-probe/engine-probe.ts';
+import { expectWorkerAdapter } from './support/webgpu.ts';
 
 interface GpuStats {
   counters: Record<'createBuffer' | 'createBindGroup' | 'submit' | 'writeBuffer' | 'mapAsync', number> | null;
@@ -22,19 +23,7 @@ async function openEngine(page: Page): Promise<void> {
   await page.goto('/');
   await page.addScriptTag({ url: '/widgets/engine-probe.js', type: 'module' });
   await page.waitForFunction(() => window.marginaliaEngine !== undefined);
-  // No skip: WebGPU tests FAIL where no adapter appears (in a worker, where the engine runs).
-  const adapter = await page.evaluate(async () => {
-    const code =
-      'navigator.gpu.requestAdapter().then((a) => postMessage(a ? a.info.isFallbackAdapter : null), (e) => postMessage(String(e)))';
-    const w = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
-    const r = await new Promise((resolve) => (w.onmessage = (e) => resolve(e.data)));
-    w.terminate();
-    return r;
-  });
-  expect(
-    adapter,
-    'no WebGPU adapter in a worker: check the WebGPU flags (tests/e2e/support/chromium.mjs)',
-  ).not.toBeNull();
+  await expectWorkerAdapter(page);
 }
 
 function expectClose(gpu: readonly number[], cpu: ArrayLike<number>, rel: number): void {
