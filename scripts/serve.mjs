@@ -3,7 +3,8 @@
 /**
  * Serves the built site (dist/) on 127.0.0.1 — the `npm start` server and the one the e2e tests
  * use. It applies dist/_headers (the file static hosts read), so /widgets/ and /decks/ carry
- * Access-Control-Allow-Origin: * here exactly as they would there.
+ * Access-Control-Allow-Origin: * here exactly as they would there, and like a static host it
+ * sends ETags (304 on a match) and gzips text to browsers that accept it.
  *
  *   node scripts/serve.mjs [--port 4321] [--host 127.0.0.1] [--dir dist]
  */
@@ -11,7 +12,8 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { readFileSync, existsSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TYPES = {
@@ -35,6 +37,11 @@ const TYPES = {
   '.pf_fragment': 'application/octet-stream',
   '.pagefind': 'application/octet-stream',
 };
+
+/** Sent gzipped to a browser that accepts it, as static hosts do (above a kilobyte). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.txt', '.xml', '.wasm']);
+const MIN_GZIP = 1024;
+const gzipAsync = promisify(gzip);
 
 /**
  * Parses the Netlify-style _headers file: a path pattern line, then indented `Name: value` lines.
@@ -76,6 +83,8 @@ async function resolveFile(root, urlPath) {
 export function createSiteServer(root) {
   const headerFile = join(root, '_headers');
   const rules = existsSync(headerFile) ? parseHeaders(readFileSync(headerFile, 'utf8')) : [];
+  /** @type {Map<string, Buffer>} gzip of each file version served so far */
+  const compressed = new Map();
   return createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   // As static hosts do: revalidate by default (with an ETag, below), unless _headers says otherwise.
@@ -101,20 +110,34 @@ export function createSiteServer(root) {
   const file = found?.file ?? join(root, '404.html');
   const status = found ? 200 : 404;
   try {
+    const ext = extname(file);
+    /** @type {Record<string, string | number>} */
+    const headers = { 'Content-Type': TYPES[/** @type {keyof typeof TYPES} */ (ext)] ?? 'application/octet-stream' };
+    let gzipped = false;
+    let etag = '';
     if (found) {
       const { size, mtimeMs } = await stat(file);
-      const etag = `W/"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}"`;
+      gzipped = COMPRESSIBLE.has(ext) && size >= MIN_GZIP && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      if (COMPRESSIBLE.has(ext)) res.setHeader('Vary', 'Accept-Encoding');
+      // each encoding of a version is its own representation, with its own validator
+      etag = `W/"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}${gzipped ? '-gz' : ''}"`;
       res.setHeader('ETag', etag);
       if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) {
         res.writeHead(304).end();
         return;
       }
     }
-    const body = await readFile(file);
-    res.writeHead(status, {
-      'Content-Type': TYPES[/** @type {keyof typeof TYPES} */ (extname(file))] ?? 'application/octet-stream',
-      'Content-Length': body.length,
-    });
+    /** @type {Buffer} */
+    let body = await readFile(file);
+    if (gzipped) {
+      const key = `${file}\n${etag}`;
+      let packed = compressed.get(key);
+      if (!packed) compressed.set(key, (packed = await gzipAsync(body)));
+      body = packed;
+      headers['Content-Encoding'] = 'gzip';
+    }
+    headers['Content-Length'] = body.length;
+    res.writeHead(status, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');

@@ -287,6 +287,30 @@ test('a transient AbortError: the retry on a reopened connection saves the revie
   expect(await pageErrors(page)).toEqual([]);
 });
 
+test('persistent storage is asked for on the first review, once, not on opening', async ({ page }) => {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __persist: number };
+    w.__persist = 0;
+    const persist = StorageManager.prototype.persist;
+    StorageManager.prototype.persist = function (this: StorageManager) {
+      w.__persist++;
+      return persist.call(this);
+    };
+  });
+  const asked = () => page.evaluate(() => (window as unknown as { __persist: number }).__persist);
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
+  await ready(page);
+  expect(await asked()).toBe(0);
+  for (let i = 0; i < 2; i++) {
+    await quiz(page).evaluate(async (el: SrsQuiz) => {
+      await el.reveal();
+      await el.grade(4);
+    });
+  }
+  await expect(quiz(page)).toContainText('2 of 4 done');
+  expect(await asked()).toBe(1);
+});
+
 test('without IndexedDB the quiz works in memory and says progress will not be kept', async ({ page }) => {
   await page.addInitScript(() => {
     IDBFactory.prototype.open = () => {

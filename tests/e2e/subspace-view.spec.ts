@@ -319,7 +319,8 @@ test.describe('<subspace-view> on the site', () => {
   });
 
   test('a lost WebGL context is reported and restored', async ({ page }) => {
-    await page.goto('/playground/');
+    // the view alone (on the playground the trainer's start-up starved it in a full CI run)
+    await mountOnSite(page, '<subspace-view></subspace-view>');
     const view = page.locator('subspace-view');
     const before = (await drawn(view)).renders;
     expect(
@@ -361,7 +362,7 @@ test.describe('<subspace-view> on the site', () => {
   });
 
   test('is axe-clean, with the similarity grid open', async ({ page }) => {
-    await page.goto('/playground/');
+    await mountOnSite(page, '<subspace-view></subspace-view>');
     const view = page.locator('subspace-view');
     await drawn(view);
     await view.getByText('Subspace similarity of two adapters').click();

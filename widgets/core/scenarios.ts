@@ -33,6 +33,33 @@
  *    VAL_SIZE validation set (stream 4) with noise of the same law (stream 8). A rank well above
  *    trueRank fits the noise: lower training loss, higher validation loss.
  */
+import {
+  CLASSIFY,
+  DEFAULT_TRAIN_SIZE,
+  DEFAULT_TRUE_RANK,
+  MAX_TRAIN_SIZE,
+  MLP64,
+  SCENARIO_NAMES,
+  isScenarioName,
+  scenarioShape,
+  type LayerSpec,
+  type ScenarioName,
+  type ScenarioShape,
+} from './scenario-shapes.ts';
+
+export {
+  CLASSIFY,
+  DEFAULT_TRAIN_SIZE,
+  DEFAULT_TRUE_RANK,
+  MAX_TRAIN_SIZE,
+  MLP64,
+  SCENARIO_NAMES,
+  isScenarioName,
+  scenarioShape,
+  type LayerSpec,
+  type ScenarioName,
+  type ScenarioShape,
+};
 import { createLinear, type LoraLinear } from './lora.ts';
 import { accuracy, lossFn, type LossKind } from './loss.ts';
 import { addScaled, matmul, zeros, type Matrix } from './matrix.ts';
@@ -40,8 +67,6 @@ import { backward, createMlp, createWorkspace, forward, trainableTensors } from 
 import { createOptimizer, optimizerStep } from './optim.ts';
 import { createRng, deriveSeed, fillNormal, uniform, type Rng } from './rng.ts';
 
-export const SCENARIO_NAMES = ['low-rank-shift', 'classify-2d', 'overfit'] as const;
-export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Seed sub-streams of `baseSeed` (see the file comment). */
 export const BASE_STREAM = Object.freeze({
@@ -67,16 +92,7 @@ export const ROTATION = Math.PI / 3;
 export const POOL_SIZE = 4096;
 export const VAL_SIZE = 512;
 export const PROBE_SIZE = 64;
-export const DEFAULT_TRUE_RANK = 4;
-export const DEFAULT_TRAIN_SIZE = 128;
-export const MAX_TRAIN_SIZE = 4096;
 
-/** One linear layer of a scenario: W is d×k (maps ℝ^k to ℝ^d). */
-export interface LayerSpec {
-  readonly name: string;
-  readonly d: number;
-  readonly k: number;
-}
 
 /** Frozen base parameters of one layer. Never mutated: models copy them. */
 export interface BaseLayer {
@@ -134,50 +150,6 @@ export interface Scenario {
   readonly baseValAccuracy: number | null;
 }
 
-/** What a scenario looks like without building it (cheap: for validating a configuration). */
-export interface ScenarioShape {
-  readonly loss: LossKind;
-  readonly layers: readonly LayerSpec[];
-  readonly defaultTargets: readonly string[];
-  readonly d: number;
-  readonly k: number;
-  readonly defaultBatch: number;
-  /** Whether `trueRank` / `trainSize` mean anything here. */
-  readonly usesTrueRank: boolean;
-  readonly usesTrainSize: boolean;
-}
-
-export function scenarioShape(name: ScenarioName): ScenarioShape {
-  switch (name) {
-    case 'low-rank-shift':
-    case 'overfit':
-      return {
-        loss: 'mse',
-        layers: MLP64,
-        defaultTargets: ['fc1', 'fc2'],
-        d: 64,
-        k: 64,
-        defaultBatch: 32,
-        usesTrueRank: true,
-        usesTrainSize: name === 'overfit',
-      };
-    case 'classify-2d':
-      return {
-        loss: 'ce',
-        layers: CLASSIFY,
-        defaultTargets: ['fc2', 'fc3'],
-        d: 32,
-        k: 32,
-        defaultBatch: 32,
-        usesTrueRank: false,
-        usesTrainSize: false,
-      };
-  }
-}
-
-export function isScenarioName(x: unknown): x is ScenarioName {
-  return typeof x === 'string' && (SCENARIO_NAMES as readonly string[]).includes(x);
-}
 
 export function createScenario(name: ScenarioName, opts: ScenarioOptions): Scenario {
   switch (name) {
@@ -203,10 +175,6 @@ export function baseLayers(s: Scenario): LoraLinear[] {
 // ---------------------------------------------------------------------------------------------
 // low-rank-shift and overfit
 
-const MLP64: readonly LayerSpec[] = Object.freeze([
-  Object.freeze({ name: 'fc1', d: 64, k: 64 }),
-  Object.freeze({ name: 'fc2', d: 64, k: 64 }),
-]);
 
 /** W_ℓ ~ N(0, 1/k) and b_ℓ ~ N(0, BIAS_STD²), in layer order W, b, from one stream. */
 function gaussianBase(
@@ -284,12 +252,6 @@ function lowRankShift(opts: ScenarioOptions, noisy: boolean): Scenario {
 // ---------------------------------------------------------------------------------------------
 // classify-2d
 
-const CLASSIFY: readonly LayerSpec[] = Object.freeze([
-  Object.freeze({ name: 'fc1', d: 32, k: 2 }),
-  Object.freeze({ name: 'fc2', d: 32, k: 32 }),
-  Object.freeze({ name: 'fc3', d: 32, k: 32 }),
-  Object.freeze({ name: 'head', d: 2, k: 32 }),
-]);
 
 /** Base training: full-batch Adam, this many steps at this learning rate, on this many points. */
 export const CLASSIFY_BASE_STEPS = 150;

@@ -9,7 +9,7 @@
  * `worker-src blob:`), it is the same engine (host.ts) running on the main thread in slices of
  * at most ~8 ms, CPU only, and every report says so with the reason.
  */
-import { LoraConfigError, resolveConfig, type TrainerConfig } from '../core/trainer.ts';
+import { LoraConfigError, resolveConfig, type TrainerConfig } from '../core/trainer-config.ts';
 import { startModuleWorker } from '../shared/worker.ts';
 import {
   fromWireError,

@@ -13,13 +13,8 @@
  * typed array in a message so that ΔW, snapshots and adapter weights move instead of being copied
  * (the sender must not keep them).
  */
-import {
-  LoraConfigError,
-  LoraStateError,
-  type AdapterSet,
-  type RecoverRecord,
-  type TrainerConfig,
-} from '../core/trainer.ts';
+import { LoraConfigError, LoraStateError, type TrainerConfig } from '../core/trainer-config.ts';
+import type { AdapterSet, RecoverRecord } from '../core/trainer.ts';
 import type { Matrix } from '../core/matrix.ts';
 import type { BackendChoice, BackendReport, TensorSnapshot, TrainerState } from './types.ts';
 

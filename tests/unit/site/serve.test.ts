@@ -3,8 +3,26 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, utimesSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { get, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { createSiteServer } from '../../../scripts/serve.mjs';
+
+const BIG = JSON.stringify({
+  cards: Array.from({ length: 500 }, (_, i) => ({ id: `c${i}`, front: `Question ${i}?` })),
+});
+
+/** One raw request (Node's fetch would decode gzip itself): status, headers and the bytes sent. */
+function raw(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+    (resolve, reject) => {
+      get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    },
+  );
+}
 
 /** The static server the tests and `npm start` use: caching headers as a static host sends them. */
 describe('scripts/serve.mjs caching', () => {
@@ -18,6 +36,7 @@ describe('scripts/serve.mjs caching', () => {
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
     writeFileSync(join(dir, 'decks/a.json'), '{"cards":[]}');
     writeFileSync(join(dir, 'widgets/chunks/lit-AbCd1234.js'), 'export{}');
+    writeFileSync(join(dir, 'decks/big.json'), BIG);
     writeFileSync(
       join(dir, '_headers'),
       '/widgets/chunks/*\n  Cache-Control: public, max-age=31536000, immutable\n/decks/*\n  Access-Control-Allow-Origin: *\n',
@@ -62,5 +81,28 @@ describe('scripts/serve.mjs caching', () => {
     const r = await fetch(`${base}/nope.json`);
     expect(r.status).toBe(404);
     expect(r.headers.get('etag')).toBeNull();
+  });
+
+  it('gzips text to a client that accepts it, with its own ETag, and sends it as is to one that does not', async () => {
+    const packed = await raw(`${base}/decks/big.json`, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(packed.headers['content-encoding']).toBe('gzip');
+    expect(packed.headers['vary']).toBe('Accept-Encoding');
+    expect(Number(packed.headers['content-length'])).toBe(packed.body.length);
+    expect(packed.body.length).toBeLessThan(BIG.length / 4);
+    expect(gunzipSync(packed.body).toString()).toBe(BIG);
+    const plain = await raw(`${base}/decks/big.json`);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(BIG);
+    expect(packed.headers['etag']).not.toBe(plain.headers['etag']);
+    const again = await raw(`${base}/decks/big.json`, {
+      'Accept-Encoding': 'gzip',
+      'If-None-Match': String(packed.headers['etag']),
+    });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    // a small file is not worth compressing
+    expect(
+      (await raw(`${base}/decks/a.json`, { 'Accept-Encoding': 'gzip' })).headers['content-encoding'],
+    ).toBeUndefined();
   });
 });
