@@ -75,3 +75,6 @@ export function scenarioShape(name: ScenarioName): ScenarioShape {
 export function isScenarioName(x: unknown): x is ScenarioName {
   return typeof x === 'string' && (SCENARIO_NAMES as readonly string[]).includes(x);
 }
+
+/** Where classify-2d's decision boundary is drawn: its input plane, sampled on a 64 × 64 grid. */
+export const CLASSIFY_GRID = Object.freeze({ xMin: -2.5, xMax: 2.5, yMin: -2.5, yMax: 2.5, nx: 64, ny: 64 });

@@ -33,33 +33,9 @@
  *    VAL_SIZE validation set (stream 4) with noise of the same law (stream 8). A rank well above
  *    trueRank fits the noise: lower training loss, higher validation loss.
  */
-import {
-  CLASSIFY,
-  DEFAULT_TRAIN_SIZE,
-  DEFAULT_TRUE_RANK,
-  MAX_TRAIN_SIZE,
-  MLP64,
-  SCENARIO_NAMES,
-  isScenarioName,
-  scenarioShape,
-  type LayerSpec,
-  type ScenarioName,
-  type ScenarioShape,
-} from './scenario-shapes.ts';
+import { CLASSIFY, CLASSIFY_GRID, DEFAULT_TRAIN_SIZE, DEFAULT_TRUE_RANK, MLP64, type LayerSpec, type ScenarioName } from './scenario-shapes.ts';
 
-export {
-  CLASSIFY,
-  DEFAULT_TRAIN_SIZE,
-  DEFAULT_TRUE_RANK,
-  MAX_TRAIN_SIZE,
-  MLP64,
-  SCENARIO_NAMES,
-  isScenarioName,
-  scenarioShape,
-  type LayerSpec,
-  type ScenarioName,
-  type ScenarioShape,
-};
+export * from './scenario-shapes.ts';
 import { createLinear, type LoraLinear } from './lora.ts';
 import { accuracy, lossFn, type LossKind } from './loss.ts';
 import { addScaled, matmul, zeros, type Matrix } from './matrix.ts';
@@ -328,7 +304,7 @@ function classify2d(opts: ScenarioOptions): Scenario {
     val,
     probe: task(BASE_STREAM.probeInputs, PROBE_SIZE).X,
     trueDelta: null,
-    grid: { xMin: -2.5, xMax: 2.5, yMin: -2.5, yMax: 2.5, nx: 64, ny: 64 },
+    grid: CLASSIFY_GRID,
     baseValAccuracy: accuracy(valOut, val.Y),
   };
 }

@@ -1,101 +1,52 @@
 /**
- * The element validates attributes without loading the core (shapes.ts); here every constant and
- * the validator are checked against the core itself, so the two cannot drift apart.
+ * The element's view of the scenarios and of the configuration (shapes.ts): the core's small
+ * modules in LoRA mode. What is the element's own is checked here: the mode it forces, the grid,
+ * the rank cap its rank slider uses.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULTS,
-  MAX_RANK,
-  MAX_TRAIN_SIZE,
-  SCENARIOS,
-  shapeOf,
-  validateConfig,
-} from '../../../widgets/lora-trainer/shapes.ts';
-import * as core from '../../../widgets/core/trainer.ts';
-import {
-  createScenario,
-  scenarioShape,
-  SCENARIO_NAMES,
-  MAX_TRAIN_SIZE as CORE_MAX_TRAIN,
-} from '../../../widgets/core/scenarios.ts';
+import { ConfigError, rankCap, shapeOf, validateConfig } from '../../../widgets/lora-trainer/shapes.ts';
+import { createScenario, gridInputs } from '../../../widgets/core/scenarios.ts';
+import { FULL_LR, LoraConfigError } from '../../../widgets/core/trainer.ts';
 
-describe('shapes.ts agrees with the core', () => {
-  it('scenarios, layer shapes, default targets and batch, grid', () => {
-    expect([...SCENARIOS]).toEqual([...SCENARIO_NAMES]);
-    for (const s of SCENARIOS) {
-      const mine = shapeOf(s);
-      const theirs = scenarioShape(s);
-      expect(mine.layers.map((l) => ({ ...l }))).toEqual(theirs.layers.map((l) => ({ ...l })));
-      expect([...mine.defaultTargets]).toEqual([...theirs.defaultTargets]);
-      expect(mine.defaultBatch).toBe(theirs.defaultBatch);
-      expect(mine.usesTrueRank).toBe(theirs.usesTrueRank);
-      expect(mine.usesTrainSize).toBe(theirs.usesTrainSize);
-    }
-    expect(shapeOf('classify-2d').grid).toEqual(createScenario('classify-2d', { baseSeed: 1 }).grid);
+describe('shapes.ts', () => {
+  it('validates in LoRA mode with Adam whatever mode or optimizer is given, with LoRA defaults', () => {
+    const r = validateConfig({ mode: 'full', optimizer: 'sgd', rank: 4 });
+    expect(r).toMatchObject({ mode: 'lora', optimizer: 'adam', rank: 4, lr: 3e-3 });
+    expect(r.lr).not.toBe(FULL_LR);
   });
 
-  it('defaults and limits', () => {
-    for (const k of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) expect(DEFAULTS[k], k).toBe(core.DEFAULTS[k]);
-    expect(MAX_RANK).toBe(core.MAX_RANK);
-    expect(MAX_TRAIN_SIZE).toBe(CORE_MAX_TRAIN);
-  });
-
-  const inputs: Record<string, unknown>[] = [
-    {},
-    { scenario: 'overfit', trainSize: 16, batch: 64 },
-    { scenario: 'classify-2d', rank: 32 },
-    { scenario: 'classify-2d', rank: 33 },
-    { scenario: 'classify-2d', targets: 'fc1', rank: 3 },
-    { scenario: 'classify-2d', targets: 'head,fc1', rank: 2 },
-    { scenario: 'classify-2d', trueRank: 0, trainSize: -4 },
-    { rank: 64 },
-    { rank: 65 },
-    { rank: 0 },
-    { rank: 2.5 },
-    { rank: '4' },
-    { alpha: 0 },
-    { alpha: 16, rsLora: true },
-    { rsLora: 'yes' },
-    { lr: Number.NaN },
-    { lr: 1e-2 },
-    { dropout: 1 },
-    { dropout: 0.5 },
-    { trueRank: 65 },
-    { trueRank: 1 },
-    { scenario: 'overfit', trainSize: 1 },
-    { scenario: 'overfit', trainSize: 4097 },
-    { batch: 0 },
-    { batch: 4097 },
-    { seed: -1, baseSeed: 2 ** 32 + 5 },
-    { seed: 1.5 },
-    { targets: 'fc2,fc1' },
-    { targets: 'fc1,fc1' },
-    { targets: 'q' },
-    { targets: '' },
-    { targets: ['fc2'] },
-    { targets: 7 },
-    { scenario: 'nope' },
-  ];
-  for (const input of inputs) {
-    it(`validateConfig(${JSON.stringify(input)}) = resolveConfig(…) for LoRA mode`, () => {
-      let expected: unknown;
-      let field: string | null = null;
+  it('throws the core configuration error, naming the field', () => {
+    for (const [input, field] of [
+      [{ rank: 65 }, 'rank'],
+      [{ scenario: 'classify-2d', targets: 'fc1', rank: 3 }, 'rank'],
+      [{ targets: 'q' }, 'targets'],
+      [{ dropout: 1 }, 'dropout'],
+      [{ scenario: 'nope' }, 'scenario'],
+    ] as const) {
+      let caught: unknown;
       try {
-        expected = core.resolveConfig({ ...input, mode: 'lora' } as core.TrainerConfig);
+        validateConfig(input);
       } catch (e) {
-        field = (e as core.LoraConfigError).field;
+        caught = e;
       }
-      if (field) {
-        let got: string | null = null;
-        try {
-          validateConfig(input);
-        } catch (e) {
-          got = (e as { field: string }).field;
-        }
-        expect(got).toBe(field);
-      } else {
-        expect(validateConfig(input)).toEqual(expected);
-      }
-    });
-  }
+      expect(caught, JSON.stringify(input)).toBeInstanceOf(ConfigError);
+      expect(caught).toBeInstanceOf(LoraConfigError);
+      expect((caught as LoraConfigError).field).toBe(field);
+    }
+  });
+
+  it('the rank cap is 64 and min(d, k) of the chosen targets', () => {
+    expect(rankCap('low-rank-shift', ['fc1', 'fc2'])).toBe(64);
+    expect(rankCap('classify-2d', ['fc2', 'fc3'])).toBe(32);
+    expect(rankCap('classify-2d', ['fc1', 'fc2'])).toBe(2);
+    expect(rankCap('classify-2d', ['head'])).toBe(2);
+  });
+
+  it('the decision-boundary grid is the one the engine evaluates on, and only classify-2d has one', () => {
+    const grid = shapeOf('classify-2d').grid!;
+    expect(grid).toEqual(createScenario('classify-2d', { baseSeed: 1 }).grid);
+    expect(gridInputs(grid).rows).toBe(grid.nx * grid.ny);
+    expect(shapeOf('low-rank-shift').grid).toBeNull();
+    expect(shapeOf('overfit').grid).toBeNull();
+  });
 });
