@@ -68,6 +68,20 @@ test('/review/ fetches its widget with the page: the preloaded modules are exact
   expect(new Set(preloaded)).toEqual(fetched);
 });
 
+test('/progress/ fetches its widget and ts-fsrs with the page: the preloaded modules are exactly those the figures need', async ({ page }) => {
+  const fetched = new Set<string>();
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/widgets/')) fetched.add(path);
+  });
+  await page.goto('/progress/');
+  const preloaded = await page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('head link[rel="modulepreload"]')].map((l) => new URL(l.href).pathname));
+  await expect(page.locator('srs-progress table.forecast tbody tr')).toHaveCount(30, { timeout: 20_000 });
+  expect(preloaded).toContain('/widgets/srs-progress.js');
+  expect(preloaded.some((p) => /\/srs-fsrs-[\w-]+\.js$/.test(p))).toBe(true);
+  expect(new Set(preloaded)).toEqual(fetched);
+});
+
 test('/progress/ shows the figures of a known log: reviews per day, retention achieved vs desired, forecast, mastery', async ({ page }) => {
   const fixture = JSON.parse(readFileSync('tests/fixtures/srs/log-known.json', 'utf8')) as { now: string };
   await page.clock.install({ time: Date.parse(fixture.now) });

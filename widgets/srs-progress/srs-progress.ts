@@ -147,12 +147,14 @@ export class SrsProgress extends LitElement {
         this.notes.push(`namespace "${ns}" is not valid; using "${DEFAULT_NAMESPACE}".`);
         ns = DEFAULT_NAMESPACE;
       }
-      this.scheduler = await loadScheduler(desired);
-      const { store, fallbackReason } = await openStore(ns, this.scheduler);
+      // ts-fsrs, the store and the decks load at once (the page preloads the first and the last).
+      const ids = this.deck.split(/\s+/).filter((d) => DECK_ID.test(d));
+      const scheduling = loadScheduler(desired);
+      const [scheduler, { store, fallbackReason }, decks] = await Promise.all([scheduling, openStore(ns, scheduling), Promise.allSettled(ids.map((id) => fetchDeck(id)))]);
+      this.scheduler = scheduler;
       this.store = store;
       if (fallbackReason) this.notes.push(`This browser is not keeping progress (${fallbackReason}), so there is none to show.`);
-      const ids = this.deck.split(/\s+/).filter((d) => DECK_ID.test(d));
-      this.decks = (await Promise.allSettled(ids.map((id) => fetchDeck(id)))).flatMap((r) => {
+      this.decks = decks.flatMap((r) => {
         if (r.status === 'fulfilled') return [r.value];
         this.notes.push((r.reason as Error).message);
         return [];
