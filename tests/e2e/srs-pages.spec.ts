@@ -1,5 +1,5 @@
 import type { SrsQuiz } from '../../widgets/srs-quiz/srs-quiz.ts';
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { builtPages, builtHtml } from './support/site.ts';
 
@@ -49,17 +49,30 @@ test('a grade in another tab updates the due counts here without a reload (Broad
   await expect(fixtureB(here)).toHaveText(/2 due/);
 });
 
-test('/review/ fetches its widget with the page: the preloaded modules are exactly those the overview needs', async ({ page }) => {
+/**
+ * Opens `path`, waits for `shown`, and returns the modules its head preloads and every /widgets/
+ * file the page fetched by then.
+ */
+async function preloadsOf(page: Page, path: string, shown: (page: Page) => Promise<void>) {
   const fetched = new Set<string>();
   page.on('request', (r) => {
-    const path = new URL(r.url()).pathname;
-    if (path.startsWith('/widgets/')) fetched.add(path);
+    const p = new URL(r.url()).pathname;
+    if (p.startsWith('/widgets/')) fetched.add(p);
   });
-  await page.goto('/review/');
-  const preloaded = await page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('head link[rel="modulepreload"]')].map((l) => new URL(l.href).pathname));
-  const asyncScript = await page.evaluate(() => document.querySelector<HTMLScriptElement>('head script[type="module"][async]')?.src);
-  expect(asyncScript && new URL(asyncScript).pathname).toBe('/widgets/srs-quiz.js');
-  await expect(page.locator('srs-quiz').getByRole('button', { name: 'Study now' })).toBeVisible({ timeout: 20_000 });
+  await page.goto(path);
+  const head = await page.evaluate(() => ({
+    preloaded: [...document.querySelectorAll<HTMLLinkElement>('head link[rel="modulepreload"]')].map((l) => new URL(l.href).pathname),
+    script: document.querySelector<HTMLScriptElement>('head script[type="module"][async]')?.src,
+  }));
+  await shown(page);
+  return { preloaded: head.preloaded, script: head.script && new URL(head.script).pathname, fetched };
+}
+
+test('/review/ fetches its widget with the page: the preloaded modules are exactly those the overview needs', async ({ page }) => {
+  const { preloaded, script, fetched } = await preloadsOf(page, '/review/', (p) =>
+    expect(p.locator('srs-quiz').getByRole('button', { name: 'Study now' })).toBeVisible({ timeout: 20_000 }),
+  );
+  expect(script).toBe('/widgets/srs-quiz.js');
   expect(preloaded).toContain('/widgets/srs-quiz.js');
   expect(preloaded.some((p) => /\/overview-[\w-]+\.js$/.test(p))).toBe(true);
   expect(preloaded.some((p) => /\/srs-fsrs-[\w-]+\.js$/.test(p))).toBe(true);
@@ -69,15 +82,10 @@ test('/review/ fetches its widget with the page: the preloaded modules are exact
 });
 
 test('/progress/ fetches its widget and ts-fsrs with the page: the preloaded modules are exactly those the figures need', async ({ page }) => {
-  const fetched = new Set<string>();
-  page.on('request', (r) => {
-    const path = new URL(r.url()).pathname;
-    if (path.startsWith('/widgets/')) fetched.add(path);
-  });
-  await page.goto('/progress/');
-  const preloaded = await page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('head link[rel="modulepreload"]')].map((l) => new URL(l.href).pathname));
-  await expect(page.locator('srs-progress table.forecast tbody tr')).toHaveCount(30, { timeout: 20_000 });
-  expect(preloaded).toContain('/widgets/srs-progress.js');
+  const { preloaded, script, fetched } = await preloadsOf(page, '/progress/', (p) =>
+    expect(p.locator('srs-progress table.forecast tbody tr')).toHaveCount(30, { timeout: 20_000 }),
+  );
+  expect(script).toBe('/widgets/srs-progress.js');
   expect(preloaded.some((p) => /\/srs-fsrs-[\w-]+\.js$/.test(p))).toBe(true);
   expect(new Set(preloaded)).toEqual(fetched);
 });
