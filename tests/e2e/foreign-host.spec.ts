@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { openEmbed, documentStyles, violations, pageErrors, expectImmuneToHostileCss, embedUrl } from './support/foreign.ts';
+import { openEmbed, documentStyles, violations, pageErrors, expectImmuneToHostileCss, embedUrl, addWidgetScript } from './support/foreign.ts';
 import { SITE } from './support/ports.mjs';
 
 /**
@@ -37,12 +37,7 @@ test('under the strict CSP the probe runs its worker, lazy chunk, raw import and
 test('loading the widget adds no document-level styles to the host page', async ({ page }) => {
   await page.goto(embedUrl({ tag: 'test-probe', load: false }));
   const before = await documentStyles(page);
-  await page.evaluate((site) => {
-    const s = document.createElement('script');
-    s.type = 'module';
-    s.src = `${site}/widgets/test-probe.js`;
-    document.head.appendChild(s);
-  }, SITE);
+  await addWidgetScript(page, 'test-probe');
   await probeReady(page);
   expect(await documentStyles(page)).toEqual(before);
 });

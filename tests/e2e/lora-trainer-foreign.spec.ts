@@ -4,8 +4,7 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { documentStyles, embedUrl, openEmbed, pageErrors, violations } from './support/foreign.ts';
-import { SITE } from './support/ports.mjs';
+import { addWidgetScript, documentStyles, embedUrl, openEmbed, pageErrors, violations } from './support/foreign.ts';
 import { events, ready, recordEvents, type TrainerApi } from './support/lora-trainer.ts';
 
 const T = 'lora-trainer';
@@ -108,12 +107,7 @@ test.describe('<lora-trainer> on a foreign host under the strict CSP', () => {
   test('adds no document-level styles', async ({ page }) => {
     await page.goto(embedUrl({ tag: T, load: false }));
     const before = await documentStyles(page);
-    await page.evaluate((site) => {
-      const s = document.createElement('script');
-      s.type = 'module';
-      s.src = `${site}/widgets/lora-trainer.js`;
-      document.head.appendChild(s);
-    }, SITE);
+    await addWidgetScript(page, 'lora-trainer');
     await ready(page.locator('#lora-trainer-0'));
     expect(await documentStyles(page)).toEqual(before);
   });
@@ -129,12 +123,7 @@ test.describe('<lora-trainer> on a foreign host under the strict CSP', () => {
     });
     const el = page.locator('#lora-trainer-0');
     expect(await el.evaluate((e) => e.getBoundingClientRect().top)).toBeGreaterThan(3 * page.viewportSize()!.height);
-    await page.evaluate((site) => {
-      const s = document.createElement('script');
-      s.type = 'module';
-      s.src = `${site}/widgets/lora-trainer.js`;
-      document.head.appendChild(s);
-    }, SITE);
+    await addWidgetScript(page, 'lora-trainer');
     await page.waitForFunction(() => customElements.get('lora-trainer') !== undefined);
     await page.waitForTimeout(800);
     expect(await el.evaluate((e) => (e as TrainerApi).resolvedBackend)).toBeNull();

@@ -5,6 +5,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { events, ready, recordEvents, type TrainerApi } from './support/lora-trainer.ts';
+import type { PitfallId } from '../../widgets/lora-trainer/settings.ts';
 
 const T = 'lora-trainer';
 
@@ -208,11 +209,11 @@ test.describe('<lora-trainer> on the site', () => {
     const { el, errors } = await open(page);
     await el.getByRole('tab', { name: 'Pitfalls' }).click();
     const panel = el.getByRole('tabpanel', { name: 'Pitfalls' });
-    const value = async (id: string) => {
+    const value = async (id: PitfallId) => {
       const item = panel.locator(`[data-pitfall="${id}"]`);
       await expect(item.locator('.num')).toBeVisible({ timeout: 60_000 });
       const shown = Number(await item.locator('.num').getAttribute('data-value'));
-      const r = await el.evaluate((e, id) => (e as TrainerApi).pitfallResults[id], id);
+      const r = (await el.evaluate((e, id) => (e as TrainerApi).pitfallResults[id], id))!;
       expect(shown).toBe(r.value);
       await expect(item.locator('.num')).not.toBeEmpty();
       return r;
@@ -339,7 +340,7 @@ test.describe('<lora-trainer> on the site', () => {
     const out = await el.evaluate(async (e) => {
       const t = e as TrainerApi;
       const msgs: string[] = [];
-      for (const f of [() => t.train(-1), () => t.useAdapter('nope'), () => t.runPitfall('nope')]) {
+      for (const f of [() => t.train(-1), () => t.useAdapter('nope'), () => t.runPitfall('nope' as PitfallId)]) {
         try {
           await f();
           msgs.push('resolved');

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { openEmbed, documentStyles, violations, pageErrors, expectImmuneToHostileCss, embedUrl } from './support/foreign.ts';
+import { openEmbed, documentStyles, violations, pageErrors, expectImmuneToHostileCss, embedUrl, addWidgetScript } from './support/foreign.ts';
 import { SITE } from './support/ports.mjs';
 
 type Calc = HTMLElement & { result: { trainableParams: number; totalParams: number; adapterBytes: number; memory: Record<string, { total: number }>; fits: Record<string, number[]> }; updateComplete: Promise<boolean> };
@@ -112,12 +112,7 @@ test.describe('<peft-calculator> embedded on a foreign host under the strict CSP
   test('adds no document-level styles', async ({ page }) => {
     await page.goto(embedUrl({ tag: 'peft-calculator', load: false }));
     const before = await documentStyles(page);
-    await page.evaluate((site) => {
-      const s = document.createElement('script');
-      s.type = 'module';
-      s.src = `${site}/widgets/peft-calculator.js`;
-      document.head.appendChild(s);
-    }, SITE);
+    await addWidgetScript(page, 'peft-calculator');
     await ready(page);
     expect(await documentStyles(page)).toEqual(before);
   });

@@ -52,12 +52,16 @@ async function studyToTheEnd(page: Page) {
   }
 }
 
-test('srs-quiz on the foreign host: the first card needs ≤ 25 KB gzip of modules; ts-fsrs alone follows it', async ({ page }) => {
+/**
+ * With ts-fsrs held back: `toFirstCard` (the page's way to its first card), the modules counted
+ * then, checked against the budget; then ts-fsrs is released, the session studied to its end, and
+ * ts-fsrs must be the only module that came after. Returns both measurements.
+ */
+async function firstCardThenSession(page: Page, toFirstCard: () => Promise<void>) {
   const measured = recordWidgets(page);
   const release = await holdScheduler(page);
-  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
-  const quiz = page.locator('srs-quiz').first();
-  await expect(quiz.getByRole('button', { name: /Show answer/ })).toBeVisible({ timeout: 20_000 });
+  await toFirstCard();
+  await expect(page.locator('srs-quiz').first().getByRole('button', { name: /Show answer/ })).toBeVisible({ timeout: 20_000 });
   const first = await measured();
   expect(Object.keys(first.sizes).some((p) => p.includes('srs-fsrs')), 'the first card was shown without ts-fsrs').toBe(false);
   expect(first.total, JSON.stringify(first.sizes, null, 1)).toBeLessThanOrEqual(BUDGET);
@@ -65,23 +69,21 @@ test('srs-quiz on the foreign host: the first card needs ≤ 25 KB gzip of modul
   await studyToTheEnd(page);
   const whole = await measured();
   expect(Object.keys(whole.sizes).filter((p) => !(p in first.sizes))).toEqual(['/widgets/chunks/srs-fsrs.js']);
+  return { first, whole };
+}
+
+test('srs-quiz on the foreign host: the first card needs ≤ 25 KB gzip of modules; ts-fsrs alone follows it', async ({ page }) => {
+  const { first, whole } = await firstCardThenSession(page, async () => {
+    await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
+  });
   console.log(`srs-quiz, foreign host: first card ${kb(first.total)}, whole session ${kb(whole.total)} (${JSON.stringify(whole.sizes)})`);
 });
 
 test('srs-quiz on /review/: overview and first card need ≤ 25 KB gzip of modules; ts-fsrs alone follows them', async ({ page }) => {
-  const measured = recordWidgets(page);
-  const release = await holdScheduler(page);
-  await page.goto('/review/');
-  const quiz = page.locator('srs-quiz');
-  await quiz.getByRole('button', { name: 'Study Second SRS fixture lesson only' }).click({ timeout: 20_000 });
-  await expect(quiz.getByRole('button', { name: /Show answer/ })).toBeVisible();
-  const first = await measured();
+  const { first, whole } = await firstCardThenSession(page, async () => {
+    await page.goto('/review/');
+    await page.locator('srs-quiz').getByRole('button', { name: 'Study Second SRS fixture lesson only' }).click({ timeout: 20_000 });
+  });
   expect(Object.keys(first.sizes).some((p) => p.includes('overview')), 'the overview was loaded and counted').toBe(true);
-  expect(Object.keys(first.sizes).some((p) => p.includes('srs-fsrs')), 'the first card was shown without ts-fsrs').toBe(false);
-  expect(first.total, JSON.stringify(first.sizes, null, 1)).toBeLessThanOrEqual(BUDGET);
-  release();
-  await studyToTheEnd(page);
-  const whole = await measured();
-  expect(Object.keys(whole.sizes).filter((p) => !(p in first.sizes))).toEqual(['/widgets/chunks/srs-fsrs.js']);
   console.log(`srs-quiz, /review/: overview and first card ${kb(first.total)}, whole session ${kb(whole.total)}`);
 });

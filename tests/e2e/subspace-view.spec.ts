@@ -8,6 +8,7 @@ import {
   pageErrors,
   expectImmuneToHostileCss,
   embedUrl,
+  addWidgetScript,
 } from './support/foreign.ts';
 import { SITE } from './support/ports.mjs';
 import { svd } from '../../widgets/core/svd.ts';
@@ -515,15 +516,12 @@ test.describe('<subspace-view> embedded on a foreign host under the strict CSP',
 
   test('follows a trainer there too', async ({ page }) => {
     const { consoleErrors } = await openEmbed(page, { tag: 'subspace-view', attrs: { for: 't' } });
-    await page.evaluate((site) => {
+    await page.evaluate(() => {
       const t = document.createElement('contract-trainer');
       t.id = 't';
       document.getElementById('mount')!.prepend(t);
-      const s = document.createElement('script');
-      s.type = 'module';
-      s.src = `${site}/widgets/contract-trainer.js`;
-      document.head.append(s);
-    }, SITE);
+    });
+    await addWidgetScript(page, 'contract-trainer');
     await page.waitForFunction(() => customElements.get('contract-trainer') !== undefined);
     const trainer = page.locator('#t');
     const view = page.locator('subspace-view');
@@ -546,12 +544,7 @@ test.describe('<subspace-view> embedded on a foreign host under the strict CSP',
   test('adds no document-level styles', async ({ page }) => {
     await page.goto(embedUrl({ tag: 'subspace-view', load: false }));
     const before = await documentStyles(page);
-    await page.evaluate((site) => {
-      const s = document.createElement('script');
-      s.type = 'module';
-      s.src = `${site}/widgets/subspace-view.js`;
-      document.head.appendChild(s);
-    }, SITE);
+    await addWidgetScript(page, 'subspace-view');
     await drawn(page.locator('subspace-view'));
     expect(await documentStyles(page)).toEqual(before);
   });

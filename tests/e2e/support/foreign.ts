@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { FOREIGN } from './ports.mjs';
+import { FOREIGN, SITE } from './ports.mjs';
 
 export interface EmbedOptions {
   tag: string;
@@ -20,6 +20,19 @@ export function embedUrl(o: EmbedOptions): string {
   if (o.worker === false) q.set('worker', '0');
   if (o.load === false) q.set('load', '0');
   return `${FOREIGN}/embed.html?${q}`;
+}
+
+/** Adds `<script type="module" src="SITE/widgets/<tag>.js">` to the page, as an embedding site does. */
+export function addWidgetScript(page: Page, tag: string): Promise<void> {
+  return page.evaluate(
+    ([site, tag]) => {
+      const s = document.createElement('script');
+      s.type = 'module';
+      s.src = `${site}/widgets/${tag}.js`;
+      document.head.append(s);
+    },
+    [SITE, tag] as const,
+  );
 }
 
 /** Opens the foreign page, collecting console errors from the first moment. */

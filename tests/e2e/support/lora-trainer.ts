@@ -1,51 +1,8 @@
+import type { LoraTrainer } from '../../../widgets/lora-trainer/lora-trainer.ts';
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** The public surface of <lora-trainer> the tests use (typed loosely for page.evaluate). */
-export interface TrainerApi extends HTMLElement {
-  resolvedBackend: 'webgpu' | 'cpu' | null;
-  step: number;
-  loss: number;
-  valLoss: number | null;
-  trainableParams: number;
-  frozenParams: number;
-  adapters: string[];
-  merged: boolean;
-  checksumW: string | null;
-  errors: { attribute: string; message: string }[];
-  settings: { config: Record<string, unknown>; controls: string; pitfalls: string[] };
-  pitfallResults: Record<string, { value: number; figures: Record<string, number | string> }>;
-  invariants: {
-    checksumW: string | null;
-    baseChecksumW: string | null;
-    bZeroOutputDiff: number | null;
-    outputDiff: number | null;
-    mergeMaxAbsDiff: number | null;
-    multiplyAdds: { merged: number; unmerged: number };
-  };
-  curves: { lora: number[]; full: number[]; loraVal: [number, number][]; fullVal: [number, number][] };
-  sweep: { rank: number; losses: number[]; done: boolean }[];
-  train(steps: number): Promise<{ step: number; loss: number; losses: Float32Array }>;
-  pause(): Promise<void>;
-  reset(): Promise<void>;
-  merge(): Promise<{ maxAbsDiff: number }>;
-  unmerge(): Promise<{ maxAbsDiff: number }>;
-  saveAdapter(name: string): Promise<void>;
-  useAdapter(name: string): Promise<void>;
-  deleteAdapter(name: string): Promise<void>;
-  deltaW(layer?: string): Promise<{ rows: number; cols: number; data: Float32Array }>;
-  adapterWeights(name?: string): Promise<{
-    A: Record<string, { rows: number; cols: number; data: Float32Array }>;
-    B: Record<string, { rows: number; cols: number; data: Float32Array }>;
-    alpha: number;
-    rank: number;
-    targets: string[];
-  }>;
-  exportAdapter(name?: string): Promise<Blob>;
-  importAdapter(file: Blob, name?: string): Promise<string>;
-  rankSweep(o?: { ranks?: number[]; steps?: number }): Promise<{ rank: number; losses: number[] }[]>;
-  runPitfall(id: string): Promise<{ value: number; figures: Record<string, number | string> }>;
-  updateComplete: Promise<boolean>;
-}
+/** The element's public surface, as the tests reach it through page.evaluate. */
+export type TrainerApi = LoraTrainer;
 
 /** Records every lora-* event (with the animation frame it arrived in) from the first moment. */
 export async function recordEvents(page: Page): Promise<void> {
