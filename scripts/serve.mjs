@@ -71,9 +71,10 @@ async function resolveFile(root, urlPath) {
     const s = await stat(file);
     if (s.isDirectory()) {
       const index = join(file, 'index.html');
-      return (await stat(index).catch(() => null))?.isFile() ? { file: index, redirect: !urlPath.endsWith('/') } : null;
+      const i = await stat(index).catch(() => null);
+      return i?.isFile() ? { file: index, redirect: !urlPath.endsWith('/'), stats: i } : null;
     }
-    return s.isFile() ? { file, redirect: false } : null;
+    return s.isFile() ? { file, redirect: false, stats: s } : null;
   } catch {
     return null;
   }
@@ -116,7 +117,7 @@ export function createSiteServer(root) {
     let gzipped = false;
     let etag = '';
     if (found) {
-      const { size, mtimeMs } = await stat(file);
+      const { size, mtimeMs } = found.stats;
       gzipped = COMPRESSIBLE.has(ext) && size >= MIN_GZIP && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
       if (COMPRESSIBLE.has(ext)) res.setHeader('Vary', 'Accept-Encoding');
       // each encoding of a version is its own representation, with its own validator

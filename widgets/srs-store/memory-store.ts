@@ -13,10 +13,11 @@ export class MemoryStore implements ProgressStore {
   private entries: LogEntry[] = [];
   private cache = new Map<string, MemoryState>();
   readonly namespace: string;
+  /** Starts loading ts-fsrs if nobody has yet (openStore's; only replaying needs it). */
   private readonly scheduler: () => Promise<Scheduler>;
-  constructor(namespace: string, scheduler: Scheduler | Promise<Scheduler> | (() => Promise<Scheduler>)) {
+  constructor(namespace: string, scheduler: () => Promise<Scheduler>) {
     this.namespace = namespace;
-    this.scheduler = typeof scheduler === 'function' ? scheduler : () => Promise.resolve(scheduler);
+    this.scheduler = scheduler;
   }
   async states() {
     return new Map(this.cache);
