@@ -8,7 +8,7 @@
  */
 
 export const DECK_VERSION = 1;
-export const MAX_CARDS = 20_000;
+const MAX_CARDS = 20_000;
 const MAX_TEXT = 20_000;
 const MAX_HTML = 200_000;
 
@@ -43,7 +43,8 @@ export class DeckError extends Error {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const text = (v: unknown, max: number): string | undefined => (typeof v === 'string' && v.trim() && v.length <= max ? v : undefined);
+const text = (v: unknown, max: number): string | undefined =>
+  typeof v === 'string' && v.trim() && v.length <= max ? v : undefined;
 
 /** A deck id: what `deck="…"` names and what card keys start with. */
 export const DECK_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -76,7 +77,8 @@ function parseCards(list: unknown, deck: string, where: string, opts: { trusted:
     if (!front) throw new DeckError(`${where}: card "${id}" has no front text`);
     if (!back) throw new DeckError(`${where}: card "${id}" has no back text`);
     const card: StudyCard = { id, key: `${deck}:${id}`, deck, front, back, tags: [] };
-    if (Array.isArray(raw.tags)) card.tags = raw.tags.filter((t): t is string => typeof t === 'string' && t.length <= 64).slice(0, 32);
+    if (Array.isArray(raw.tags))
+      card.tags = raw.tags.filter((t): t is string => typeof t === 'string' && t.length <= 64).slice(0, 32);
     const section = text(raw.section, 200);
     if (section) card.section = section;
     if (opts.trusted) {
@@ -101,7 +103,9 @@ export function parseDeck(value: unknown, opts: { trusted: boolean; base: string
   const label = opts.expectId ? `deck "${opts.expectId}"` : 'the deck';
   if (!isRecord(value)) throw new DeckError(`${label} is not a JSON object`);
   if (value.version !== undefined && value.version !== DECK_VERSION) {
-    throw new DeckError(`${label} has version ${JSON.stringify(value.version)}; this element reads version ${DECK_VERSION}`);
+    throw new DeckError(
+      `${label} has version ${JSON.stringify(value.version)}; this element reads version ${DECK_VERSION}`,
+    );
   }
   const id = typeof value.id === 'string' && DECK_ID.test(value.id) ? value.id : opts.expectId;
   if (!id || !DECK_ID.test(id)) throw new DeckError(`${label} has no valid id`);
@@ -122,5 +126,9 @@ export function parseInlineCards(json: string, deck = 'inline'): StudyDeck {
   } catch (e) {
     throw new DeckError(`the inline cards are not valid JSON (${(e as Error).message})`);
   }
-  return { id: deck, title: 'Cards', cards: parseCards(value, deck, 'the inline cards', { trusted: false, base: 'https://invalid/' }) };
+  return {
+    id: deck,
+    title: 'Cards',
+    cards: parseCards(value, deck, 'the inline cards', { trusted: false, base: 'https://invalid/' }),
+  };
 }

@@ -9,10 +9,10 @@ import { parseLogEntry, sameEntry, reviewsWithPhase, type LogEntry } from './srs
 import type { Scheduler } from './srs-schedule.ts';
 
 export const PROGRESS_FORMAT = 'marginalia-srs-progress';
-export const PROGRESS_VERSION = 1;
+const PROGRESS_VERSION = 1;
 /** Refuse files bigger than this before parsing them (about 150,000 reviews). */
-export const MAX_IMPORT_CHARS = 32 * 1024 * 1024;
-export const MAX_IMPORT_ENTRIES = 500_000;
+const MAX_IMPORT_CHARS = 32 * 1024 * 1024;
+const MAX_IMPORT_ENTRIES = 500_000;
 
 export interface ProgressFile {
   format: typeof PROGRESS_FORMAT;
@@ -39,7 +39,8 @@ export class ImportError extends Error {
 export function parseProgressFile(data: unknown): ProgressFile {
   let value = data;
   if (typeof data === 'string') {
-    if (data.length > MAX_IMPORT_CHARS) throw new ImportError(`the file is too large (${data.length} characters; at most ${MAX_IMPORT_CHARS})`);
+    if (data.length > MAX_IMPORT_CHARS)
+      throw new ImportError(`the file is too large (${data.length} characters; at most ${MAX_IMPORT_CHARS})`);
     if (!data.trim()) throw new ImportError('the file is empty');
     try {
       value = JSON.parse(data);
@@ -47,14 +48,23 @@ export function parseProgressFile(data: unknown): ProgressFile {
       throw new ImportError(`the file is not valid JSON, or was cut off (${(e as Error).message})`);
     }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ImportError('the file is not a Marginalia progress file (expected a JSON object)');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ImportError('the file is not a Marginalia progress file (expected a JSON object)');
   const v = value as Record<string, unknown>;
-  if (v.format !== PROGRESS_FORMAT) throw new ImportError(`the file is not a Marginalia progress file ("format" is ${JSON.stringify(v.format) ?? 'missing'}, expected "${PROGRESS_FORMAT}")`);
-  if (typeof v.version !== 'number' || !Number.isInteger(v.version)) throw new ImportError('the file has no valid "version"');
-  if (v.version > PROGRESS_VERSION) throw new ImportError(`the file is version ${v.version}, newer than this site reads (version ${PROGRESS_VERSION}); update the page and try again`);
+  if (v.format !== PROGRESS_FORMAT)
+    throw new ImportError(
+      `the file is not a Marginalia progress file ("format" is ${JSON.stringify(v.format) ?? 'missing'}, expected "${PROGRESS_FORMAT}")`,
+    );
+  if (typeof v.version !== 'number' || !Number.isInteger(v.version))
+    throw new ImportError('the file has no valid "version"');
+  if (v.version > PROGRESS_VERSION)
+    throw new ImportError(
+      `the file is version ${v.version}, newer than this site reads (version ${PROGRESS_VERSION}); update the page and try again`,
+    );
   if (v.version < 1) throw new ImportError(`the file has an unknown version ${v.version}`);
   if (!Array.isArray(v.log)) throw new ImportError('the file has no "log" list of reviews');
-  if (v.log.length > MAX_IMPORT_ENTRIES) throw new ImportError(`the file has ${v.log.length} log entries; at most ${MAX_IMPORT_ENTRIES} are accepted`);
+  if (v.log.length > MAX_IMPORT_ENTRIES)
+    throw new ImportError(`the file has ${v.log.length} log entries; at most ${MAX_IMPORT_ENTRIES} are accepted`);
   const namespace = typeof v.namespace === 'string' ? v.namespace.slice(0, 64) : 'default';
   const exportedAt = typeof v.exportedAt === 'number' && Number.isFinite(v.exportedAt) ? v.exportedAt : 0;
   const log: LogEntry[] = [];
@@ -64,7 +74,8 @@ export function parseProgressFile(data: unknown): ProgressFile {
     if ('error' in parsed) throw new ImportError(`log entry ${i + 1} ${parsed.error}`);
     const seen = byId.get(parsed.entry.id);
     if (seen) {
-      if (!sameEntry(seen, parsed.entry)) throw new ImportError(`log entry ${i + 1} reuses the id "${parsed.entry.id}" for a different review`);
+      if (!sameEntry(seen, parsed.entry))
+        throw new ImportError(`log entry ${i + 1} reuses the id "${parsed.entry.id}" for a different review`);
       return;
     }
     byId.set(parsed.entry.id, parsed.entry);
@@ -87,14 +98,18 @@ export interface MergePlan {
  */
 export function planMerge(stored: readonly LogEntry[], incoming: readonly LogEntry[]): MergePlan {
   const byId = new Map(stored.map((e) => [e.id, e]));
-  const fingerprint = (e: LogEntry) => (e.kind === 'review' ? `r|${e.card}|${e.time}|${e.rating}` : `u|${e.card}|${e.target}`);
+  const fingerprint = (e: LogEntry) =>
+    e.kind === 'review' ? `r|${e.card}|${e.time}|${e.rating}` : `u|${e.card}|${e.target}`;
   const prints = new Set(stored.map(fingerprint));
   const add: LogEntry[] = [];
   let duplicates = 0;
   for (const e of incoming) {
     const have = byId.get(e.id);
     if (have) {
-      if (!sameEntry(have, e)) throw new ImportError(`the file's entry "${e.id}" conflicts with a different review already stored under that id`);
+      if (!sameEntry(have, e))
+        throw new ImportError(
+          `the file's entry "${e.id}" conflicts with a different review already stored under that id`,
+        );
       duplicates += 1;
       continue;
     }
@@ -110,7 +125,7 @@ export function planMerge(stored: readonly LogEntry[], incoming: readonly LogEnt
   return { add, duplicates };
 }
 
-export const OPTIMIZER_COLUMNS = ['card_id', 'review_time', 'review_rating', 'review_state', 'review_duration'] as const;
+const OPTIMIZER_COLUMNS = ['card_id', 'review_time', 'review_rating', 'review_state', 'review_duration'] as const;
 
 const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 

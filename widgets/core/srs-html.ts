@@ -8,25 +8,118 @@
 /** Elements allowed, by local name (HTML and MathML). */
 export const ALLOWED_ELEMENTS: ReadonlySet<string> = new Set([
   // Markdown
-  'p', 'br', 'em', 'strong', 'del', 'code', 'pre', 'kbd', 'sub', 'sup', 'blockquote', 'ul', 'ol', 'li', 'a', 'span', 'div',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'hr',
+  'p',
+  'br',
+  'em',
+  'strong',
+  'del',
+  'code',
+  'pre',
+  'kbd',
+  'sub',
+  'sup',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'span',
+  'div',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'hr',
   // KaTeX MathML
-  'math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace', 'msup', 'msub', 'msubsup', 'mfrac',
-  'msqrt', 'mroot', 'mover', 'munder', 'munderover', 'mtable', 'mtr', 'mtd', 'mstyle', 'mpadded', 'mphantom', 'menclose',
-  'mmultiscripts', 'mprescripts', 'none', 'merror',
+  'math',
+  'semantics',
+  'annotation',
+  'mrow',
+  'mi',
+  'mn',
+  'mo',
+  'ms',
+  'mtext',
+  'mspace',
+  'msup',
+  'msub',
+  'msubsup',
+  'mfrac',
+  'msqrt',
+  'mroot',
+  'mover',
+  'munder',
+  'munderover',
+  'mtable',
+  'mtr',
+  'mtd',
+  'mstyle',
+  'mpadded',
+  'mphantom',
+  'menclose',
+  'mmultiscripts',
+  'mprescripts',
+  'none',
+  'merror',
 ]);
 
 /** Attributes allowed on any allowed element (no style, no on*, no id). */
 export const ALLOWED_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'href', 'class', 'start', 'align', 'colspan', 'rowspan',
-  'xmlns', 'display', 'displaystyle', 'scriptlevel', 'mathvariant', 'stretchy', 'fence', 'separator', 'accent', 'accentunder',
-  'lspace', 'rspace', 'width', 'height', 'depth', 'voffset', 'minsize', 'maxsize', 'movablelimits', 'symmetric', 'largeop',
-  'linethickness', 'notation', 'columnalign', 'rowalign', 'columnspacing', 'rowspacing', 'columnlines', 'rowlines', 'frame',
-  'encoding', 'mathcolor', 'mathbackground', 'columnspan',
+  'href',
+  'class',
+  'start',
+  'align',
+  'colspan',
+  'rowspan',
+  'xmlns',
+  'display',
+  'displaystyle',
+  'scriptlevel',
+  'mathvariant',
+  'stretchy',
+  'fence',
+  'separator',
+  'accent',
+  'accentunder',
+  'lspace',
+  'rspace',
+  'width',
+  'height',
+  'depth',
+  'voffset',
+  'minsize',
+  'maxsize',
+  'movablelimits',
+  'symmetric',
+  'largeop',
+  'linethickness',
+  'notation',
+  'columnalign',
+  'rowalign',
+  'columnspacing',
+  'rowspacing',
+  'columnlines',
+  'rowlines',
+  'frame',
+  'encoding',
+  'mathcolor',
+  'mathbackground',
+  'columnspan',
 ]);
 
 /** Elements whose whole content is dropped with them (never shown as text either). */
-export const DROP_WITH_CONTENT: ReadonlySet<string> = new Set(['script', 'style', 'template', 'iframe', 'object', 'embed', 'svg', 'noscript']);
+export const DROP_WITH_CONTENT: ReadonlySet<string> = new Set([
+  'script',
+  'style',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'noscript',
+]);
 
 /** Whether an href may stay: http(s), mailto, or relative/fragment. */
 export function allowedHref(href: string): boolean {
@@ -37,6 +130,8 @@ export function allowedHref(href: string): boolean {
 
 /** Whether a class may stay: KaTeX's wrapper classes and language-* on code, nothing else. */
 export function allowedClass(value: string): string | undefined {
-  const kept = value.split(/\s+/).filter((c) => c === 'katex' || c === 'katex-display' || /^language-[a-z0-9+#-]{1,32}$/.test(c));
+  const kept = value
+    .split(/\s+/)
+    .filter((c) => c === 'katex' || c === 'katex-display' || /^language-[a-z0-9+#-]{1,32}$/.test(c));
   return kept.length ? kept.join(' ') : undefined;
 }

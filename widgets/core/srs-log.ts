@@ -20,7 +20,7 @@ export interface ReviewEntry {
   time: number;
   duration: number;
 }
-export interface UndoEntry {
+interface UndoEntry {
   kind: 'undo';
   id: string;
   card: string;
@@ -29,18 +29,12 @@ export interface UndoEntry {
 }
 export type LogEntry = ReviewEntry | UndoEntry;
 
-export const MAX_ID = 128;
-export const MAX_CARD_KEY = 512;
+const MAX_ID = 128;
+const MAX_CARD_KEY = 512;
 /** Reviews an hour long are someone who walked away; the optimizer wants durations, not days. */
-export const MAX_DURATION = 3_600_000;
+const MAX_DURATION = 3_600_000;
 /** Years 1970…2200: anything outside is not a real review time. */
 const MAX_TIME = 7_258_118_400_000;
-
-export const cardKey = (deck: string, id: string): string => `${deck}:${id}`;
-export function splitCardKey(key: string): { deck: string; id: string } {
-  const i = key.indexOf(':');
-  return i < 0 ? { deck: '', id: key } : { deck: key.slice(0, i), id: key.slice(i + 1) };
-}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const goodString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
@@ -54,14 +48,18 @@ export function parseLogEntry(value: unknown): { entry: LogEntry } | { error: st
   if (!isRecord(value)) return { error: 'is not an object' };
   const { kind, id, card, time } = value;
   if (!goodString(id, MAX_ID)) return { error: `has no valid id (a string of 1–${MAX_ID} characters)` };
-  if (!goodString(card, MAX_CARD_KEY)) return { error: `has no valid card key (a string of 1–${MAX_CARD_KEY} characters)` };
+  if (!goodString(card, MAX_CARD_KEY))
+    return { error: `has no valid card key (a string of 1–${MAX_CARD_KEY} characters)` };
   if (!goodTime(time)) return { error: 'has no valid time (epoch milliseconds)' };
   if (kind === 'review') {
     const { rating, duration } = value;
     if (!RATINGS.includes(rating as Rating)) return { error: `has rating ${JSON.stringify(rating)}, not 1, 2, 3 or 4` };
     const d = duration === undefined ? 0 : duration;
-    if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) return { error: 'has a duration that is not a non-negative number' };
-    return { entry: { kind, id, card, rating: rating as Rating, time, duration: Math.min(Math.round(d), MAX_DURATION) } };
+    if (typeof d !== 'number' || !Number.isFinite(d) || d < 0)
+      return { error: 'has a duration that is not a non-negative number' };
+    return {
+      entry: { kind, id, card, rating: rating as Rating, time, duration: Math.min(Math.round(d), MAX_DURATION) },
+    };
   }
   if (kind === 'undo') {
     const { target } = value;
@@ -116,7 +114,10 @@ export function replay(scheduler: Scheduler, entries: readonly LogEntry[]): Map<
 }
 
 /** Each effective review with the card's phase just before it (the optimizer's review_state). */
-export function reviewsWithPhase(scheduler: Scheduler, entries: readonly LogEntry[]): { review: ReviewEntry; phase: CardPhase }[] {
+export function reviewsWithPhase(
+  scheduler: Scheduler,
+  entries: readonly LogEntry[],
+): { review: ReviewEntry; phase: CardPhase }[] {
   const out: { review: ReviewEntry; phase: CardPhase }[] = [];
   for (const reviews of reviewsByCard(entries).values()) {
     let state: MemoryState | undefined;

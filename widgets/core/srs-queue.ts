@@ -14,7 +14,12 @@ export type QueueMode = 'due' | 'all';
 export const LEARN_AHEAD_MS = 20 * 60_000;
 
 /** Keys of the cards to study at `now`, in order. `keys` is the deck order. */
-export function buildQueue(keys: readonly string[], states: ReadonlyMap<string, MemoryState>, now: number, mode: QueueMode): string[] {
+export function buildQueue(
+  keys: readonly string[],
+  states: ReadonlyMap<string, MemoryState>,
+  now: number,
+  mode: QueueMode,
+): string[] {
   const due: { key: string; due: number }[] = [];
   const fresh: string[] = [];
   const later: { key: string; due: number }[] = [];

@@ -97,7 +97,8 @@ export function createScheduler(lib: Lib, retention = DEFAULT_RETENTION): Schedu
     return s?.lastReview != null && t < s.lastReview ? s.lastReview : t;
   };
   const check = (rating: number): void => {
-    if (!RATINGS.includes(rating as Rating)) throw new RangeError(`rating must be 1, 2, 3 or 4 (got ${String(rating)})`);
+    if (!RATINGS.includes(rating as Rating))
+      throw new RangeError(`rating must be 1, 2, 3 or 4 (got ${String(rating)})`);
   };
 
   return {

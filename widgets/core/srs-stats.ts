@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 /** Local day number of time `t` for a UTC offset in minutes (east positive: +60 for CET). */
 export const dayNumber = (t: number, offsetMinutes: number): number => Math.floor((t + offsetMinutes * 60_000) / DAY);
 /** YYYY-MM-DD of a local day number. */
-export const dayLabel = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
+const dayLabel = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
 
 export interface DayCount {
   day: string;
@@ -19,7 +19,12 @@ export interface DayCount {
 }
 
 /** Reviews per local day for the `days` days ending today (oldest first); undone reviews don't count. */
-export function reviewsPerDay(entries: readonly LogEntry[], now: number, offsetMinutes: number, days = 365): DayCount[] {
+export function reviewsPerDay(
+  entries: readonly LogEntry[],
+  now: number,
+  offsetMinutes: number,
+  days = 365,
+): DayCount[] {
   const today = dayNumber(now, offsetMinutes);
   const first = today - days + 1;
   const counts = new Array<number>(days).fill(0);

@@ -1,13 +1,28 @@
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { hostStyles } from '../shared/host-styles.ts';
 import { NearViewportController } from '../shared/near-viewport.ts';
-import { loadScheduler, DEFAULT_RETENTION, MIN_RETENTION, MAX_RETENTION, type Scheduler } from '../core/srs-schedule.ts';
+import {
+  loadScheduler,
+  DEFAULT_RETENTION,
+  MIN_RETENTION,
+  MAX_RETENTION,
+  type Scheduler,
+} from '../core/srs-schedule.ts';
 import { replay, type LogEntry } from '../core/srs-log.ts';
-import { reviewsPerDay, retentionAchieved, dueForecast, mastery, type DayCount, type Retention, type Mastery } from '../core/srs-stats.ts';
+import {
+  reviewsPerDay,
+  retentionAchieved,
+  dueForecast,
+  mastery,
+  type DayCount,
+  type Retention,
+  type Mastery,
+} from '../core/srs-stats.ts';
 import { toProgressFile, parseProgressFile, toOptimizerCsv } from '../core/srs-exchange.ts';
 import { DECK_ID, type StudyDeck } from '../core/srs-deck.ts';
-import { openStore, NAMESPACE, DEFAULT_NAMESPACE, type ProgressStore } from '../srs-store/store.ts';
-import { fetchDeck } from '../srs-store/decks.ts';
+import { openStore, NAMESPACE, DEFAULT_NAMESPACE } from '../srs-store/store.ts';
+import type { ProgressStore } from '../srs-store/progress-store.ts';
+import { fetchDeck } from '../srs-decks/decks.ts';
 
 interface Figures {
   days: DayCount[];
@@ -63,10 +78,18 @@ export class SrsProgress extends LitElement {
       .heat .pad {
         background: transparent;
       }
-      .heat .l1 { background: #9be9a8; }
-      .heat .l2 { background: #40c463; }
-      .heat .l3 { background: #30a14e; }
-      .heat .l4 { background: #216e39; }
+      .heat .l1 {
+        background: #9be9a8;
+      }
+      .heat .l2 {
+        background: #40c463;
+      }
+      .heat .l3 {
+        background: #30a14e;
+      }
+      .heat .l4 {
+        background: #216e39;
+      }
       table {
         border-collapse: collapse;
         width: 100%;
@@ -134,7 +157,9 @@ export class SrsProgress extends LitElement {
   private desired(): number {
     const r = Number(this.retention);
     if (Number.isFinite(r) && r >= MIN_RETENTION && r <= MAX_RETENTION) return r;
-    this.notes.push(`retention "${this.retention}" must be from ${MIN_RETENTION} to ${MAX_RETENTION}; using ${DEFAULT_RETENTION}.`);
+    this.notes.push(
+      `retention "${this.retention}" must be from ${MIN_RETENTION} to ${MAX_RETENTION}; using ${DEFAULT_RETENTION}.`,
+    );
     return DEFAULT_RETENTION;
   }
 
@@ -150,10 +175,15 @@ export class SrsProgress extends LitElement {
       // ts-fsrs, the store and the decks load at once (the page preloads the first and the last).
       const ids = this.deck.split(/\s+/).filter((d) => DECK_ID.test(d));
       const scheduling = loadScheduler(desired);
-      const [scheduler, { store, fallbackReason }, decks] = await Promise.all([scheduling, openStore(ns, scheduling), Promise.allSettled(ids.map((id) => fetchDeck(id)))]);
+      const [scheduler, { store, fallbackReason }, decks] = await Promise.all([
+        scheduling,
+        openStore(ns, scheduling),
+        Promise.allSettled(ids.map((id) => fetchDeck(id))),
+      ]);
       this.scheduler = scheduler;
       this.store = store;
-      if (fallbackReason) this.notes.push(`This browser is not keeping progress (${fallbackReason}), so there is none to show.`);
+      if (fallbackReason)
+        this.notes.push(`This browser is not keeping progress (${fallbackReason}), so there is none to show.`);
       this.decks = decks.flatMap((r) => {
         if (r.status === 'fulfilled') return [r.value];
         this.notes.push((r.reason as Error).message);
@@ -178,7 +208,10 @@ export class SrsProgress extends LitElement {
       days,
       retention: retentionAchieved(log, desired),
       forecast: dueForecast(states.values(), now, offset, 30),
-      lessons: this.decks.map((d) => ({ title: d.lessonTitle ?? d.title, m: m.get(d.id) ?? { cards: 0, reviewed: 0, known: 0, recall: 0 } })),
+      lessons: this.decks.map((d) => ({
+        title: d.lessonTitle ?? d.title,
+        m: m.get(d.id) ?? { cards: 0, reviewed: 0, known: 0, recall: 0 },
+      })),
       total: days.reduce((n, d) => n + d.count, 0),
       activeDays: days.filter((d) => d.count).length,
     };
@@ -186,7 +219,10 @@ export class SrsProgress extends LitElement {
 
   private async download(kind: 'json' | 'csv'): Promise<void> {
     const log = await this.store!.log();
-    const text = kind === 'json' ? JSON.stringify(toProgressFile(this.store!.namespace, log, Date.now()), null, 1) : toOptimizerCsv(this.scheduler!, log);
+    const text =
+      kind === 'json'
+        ? JSON.stringify(toProgressFile(this.store!.namespace, log, Date.now()), null, 1)
+        : toOptimizerCsv(this.scheduler!, log);
     const url = URL.createObjectURL(new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/csv' }));
     const a = document.createElement('a');
     a.href = url;
@@ -227,45 +263,95 @@ export class SrsProgress extends LitElement {
     return html`
       ${this.message ? html`<p class="error" role="alert">${this.message}</p>` : nothing}
       ${this.notes.map((n) => html`<p role="status">${n}</p>`)}
-      ${!f
-        ? html`<p>Reading your review log…</p>`
-        : html`
-            <h2 id="heat">Reviews per day, last 12 months</h2>
-            <p id="heat-summary">${f.total} review${f.total === 1 ? '' : 's'} on ${f.activeDays} day${f.activeDays === 1 ? '' : 's'}.</p>
-            <div role="img" aria-labelledby="heat heat-summary">${this.heatmap(f.days)}</div>
-            <h2>Retention</h2>
-            <p class="retention">
-              ${f.retention.achieved === null
-                ? html`No long-term recalls yet (a review at least a day after the previous one). Desired retention: ${pct(f.retention.desired)}.`
-                : html`Achieved <strong>${pct(f.retention.achieved)}</strong> over ${f.retention.recalls} recall${f.retention.recalls === 1 ? '' : 's'}; desired ${pct(f.retention.desired)}.`}
-            </p>
-            <h2 id="forecast">Due in the next 30 days</h2>
-            <div class="wrap" role="region" aria-labelledby="forecast" tabindex="0">
-              <table class="forecast">
-                <thead><tr><th scope="col">Day</th><th scope="col">Cards due</th><th scope="col">Chart</th></tr></thead>
-                <tbody>
-                  ${f.forecast.map(
-                    (d, i) => html`<tr><td>${i === 0 ? 'Today (and overdue)' : d.day}</td><td>${d.count}</td><td><progress max=${Math.max(1, ...f.forecast.map((x) => x.count))} .value=${d.count} aria-label="${d.count} due ${d.day}"></progress></td></tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>
-            <h2 id="mastery">Mastery per lesson</h2>
-            ${f.lessons.length
-              ? html`<div class="wrap" role="region" aria-labelledby="mastery" tabindex="0"><table class="mastery">
-                  <thead><tr><th scope="col">Lesson</th><th scope="col">Cards</th><th scope="col">Reviewed</th><th scope="col">Known</th><th scope="col">Recall now</th></tr></thead>
+      ${
+        !f
+          ? html`<p>Reading your review log…</p>`
+          : html`
+              <h2 id="heat">Reviews per day, last 12 months</h2>
+              <p id="heat-summary">
+                ${f.total} review${f.total === 1 ? '' : 's'} on ${f.activeDays} day${f.activeDays === 1 ? '' : 's'}.
+              </p>
+              <div role="img" aria-labelledby="heat heat-summary">${this.heatmap(f.days)}</div>
+              <h2>Retention</h2>
+              <p class="retention">
+                ${
+                  f.retention.achieved === null
+                    ? html`No long-term recalls yet (a review at least a day after the previous one). Desired retention:
+                      ${pct(f.retention.desired)}.`
+                    : html`Achieved <strong>${pct(f.retention.achieved)}</strong> over ${f.retention.recalls}
+                        recall${f.retention.recalls === 1 ? '' : 's'}; desired ${pct(f.retention.desired)}.`
+                }
+              </p>
+              <h2 id="forecast">Due in the next 30 days</h2>
+              <div class="wrap" role="region" aria-labelledby="forecast" tabindex="0">
+                <table class="forecast">
+                  <thead>
+                    <tr>
+                      <th scope="col">Day</th>
+                      <th scope="col">Cards due</th>
+                      <th scope="col">Chart</th>
+                    </tr>
+                  </thead>
                   <tbody>
-                    ${f.lessons.map((l) => html`<tr><td>${l.title}</td><td>${l.m.cards}</td><td>${l.m.reviewed}</td><td>${l.m.known}</td><td>${pct(l.m.recall)}</td></tr>`)}
+                    ${f.forecast.map(
+                      (d, i) =>
+                        html`<tr>
+                          <td>${i === 0 ? 'Today (and overdue)' : d.day}</td>
+                          <td>${d.count}</td>
+                          <td>
+                            <progress
+                              max=${Math.max(1, ...f.forecast.map((x) => x.count))}
+                              .value=${d.count}
+                              aria-label="${d.count} due ${d.day}"
+                            ></progress>
+                          </td>
+                        </tr>`,
+                    )}
                   </tbody>
-                </table></div>`
-              : html`<p>No decks yet.</p>`}
-            <h2>Your progress file</h2>
-            <div class="row">
-              <button type="button" @click=${() => void this.download('json')}>Export progress (JSON)</button>
-              <button type="button" @click=${() => void this.download('csv')}>Export review log (CSV for the FSRS optimizer)</button>
-              <label>Import progress <input type="file" accept="application/json,.json" @change=${this.onImport} /></label>
-            </div>
-          `}
+                </table>
+              </div>
+              <h2 id="mastery">Mastery per lesson</h2>
+              ${
+                f.lessons.length
+                  ? html`<div class="wrap" role="region" aria-labelledby="mastery" tabindex="0">
+                      <table class="mastery">
+                        <thead>
+                          <tr>
+                            <th scope="col">Lesson</th>
+                            <th scope="col">Cards</th>
+                            <th scope="col">Reviewed</th>
+                            <th scope="col">Known</th>
+                            <th scope="col">Recall now</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          ${f.lessons.map(
+                            (l) =>
+                              html`<tr>
+                                <td>${l.title}</td>
+                                <td>${l.m.cards}</td>
+                                <td>${l.m.reviewed}</td>
+                                <td>${l.m.known}</td>
+                                <td>${pct(l.m.recall)}</td>
+                              </tr>`,
+                          )}
+                        </tbody>
+                      </table>
+                    </div>`
+                  : html`<p>No decks yet.</p>`
+              }
+              <h2>Your progress file</h2>
+              <div class="row">
+                <button type="button" @click=${() => void this.download('json')}>Export progress (JSON)</button>
+                <button type="button" @click=${() => void this.download('csv')}>
+                  Export review log (CSV for the FSRS optimizer)
+                </button>
+                <label
+                  >Import progress <input type="file" accept="application/json,.json" @change=${this.onImport}
+                /></label>
+              </div>
+            `
+      }
     `;
   }
 }

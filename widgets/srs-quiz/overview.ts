@@ -19,10 +19,11 @@ export function renderOverview(
   return html`<h2>${total ? `${total} card${total === 1 ? '' : 's'} to review` : 'Nothing due right now'}</h2>
     <ul class="counts" aria-label="Cards due per lesson">
       ${decks.map(
-        (d) => html`<li>
-          <span>${d.lessonTitle ?? d.title}</span>
-          <span>${counts.get(d.id) ?? 0} due</span>
-        </li>`,
+        (d) =>
+          html`<li>
+            <span>${d.lessonTitle ?? d.title}</span>
+            <span>${counts.get(d.id) ?? 0} due</span>
+          </li>`,
       )}
     </ul>
     <div class="row">

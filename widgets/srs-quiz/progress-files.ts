@@ -4,19 +4,35 @@
  * public methods; `say` shows the outcome (an announcement, or a message in the element).
  */
 import { html, type TemplateResult } from 'lit';
-import type { SrsQuiz } from './srs-quiz.ts';
+import type { ProgressFile } from '../core/srs-exchange.ts';
 
-export type Say = (outcome: { announcement: string } | { message: string }) => void;
+type Say = (outcome: { announcement: string } | { message: string }) => void;
 
-export function renderProgressFiles(quiz: SrsQuiz, say: Say): TemplateResult {
+/** What the panel uses of `<srs-quiz>`: its public methods and its shadow root (for the download link). */
+interface ProgressHost {
+  readonly shadowRoot: ShadowRoot | null;
+  exportProgress(): Promise<ProgressFile>;
+  exportReviewLogCsv(): Promise<string>;
+  importProgress(data: string): Promise<{ added: number; duplicates: number }>;
+}
+
+export function renderProgressFiles(quiz: ProgressHost, say: Say): TemplateResult {
   return html`<div class="row">
     <button type="button" @click=${() => void download(quiz, 'json')}>Export progress (JSON)</button>
-    <button type="button" @click=${() => void download(quiz, 'csv')}>Export review log (CSV for the FSRS optimizer)</button>
-    <label>Import progress <input type="file" accept="application/json,.json" @change=${(e: Event) => void importFile(quiz, e.target as HTMLInputElement, say)} /></label>
+    <button type="button" @click=${() => void download(quiz, 'csv')}>
+      Export review log (CSV for the FSRS optimizer)
+    </button>
+    <label
+      >Import progress
+      <input
+        type="file"
+        accept="application/json,.json"
+        @change=${(e: Event) => void importFile(quiz, e.target as HTMLInputElement, say)}
+    /></label>
   </div>`;
 }
 
-async function importFile(quiz: SrsQuiz, input: HTMLInputElement, say: Say): Promise<void> {
+async function importFile(quiz: ProgressHost, input: HTMLInputElement, say: Say): Promise<void> {
   const file = input.files?.[0];
   if (!file) return;
   try {
@@ -29,7 +45,7 @@ async function importFile(quiz: SrsQuiz, input: HTMLInputElement, say: Say): Pro
 }
 
 /** Saves this namespace's progress as JSON, or its review log as the optimizer's CSV. */
-export async function download(quiz: SrsQuiz, kind: 'json' | 'csv'): Promise<void> {
+export async function download(quiz: ProgressHost, kind: 'json' | 'csv'): Promise<void> {
   const file = kind === 'json' ? await quiz.exportProgress() : undefined;
   const text = file ? JSON.stringify(file, null, 1) : await quiz.exportReviewLogCsv();
   const url = URL.createObjectURL(new Blob([text], { type: file ? 'application/json' : 'text/csv' }));

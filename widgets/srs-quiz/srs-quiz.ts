@@ -3,13 +3,31 @@ import { NearViewportController } from '../shared/near-viewport.ts';
 import { styles } from './srs-quiz.styles.ts';
 import { QuizGradedEvent, QuizCompleteEvent } from './events.ts';
 import { trustedFragment } from './trusted-html.ts';
-import { loadScheduler, RATINGS, RATING_NAMES, DEFAULT_RETENTION, MIN_RETENTION, MAX_RETENTION, type MemoryState, type Rating, type Scheduler } from '../core/srs-schedule.ts';
-import { buildQueue, afterGrade, nextDue, formatInterval, describeInterval, type QueueMode } from '../core/srs-queue.ts';
+import {
+  loadScheduler,
+  RATINGS,
+  RATING_NAMES,
+  DEFAULT_RETENTION,
+  MIN_RETENTION,
+  MAX_RETENTION,
+  type MemoryState,
+  type Rating,
+  type Scheduler,
+} from '../core/srs-schedule.ts';
+import {
+  buildQueue,
+  afterGrade,
+  nextDue,
+  formatInterval,
+  describeInterval,
+  type QueueMode,
+} from '../core/srs-queue.ts';
 import { parseInlineCards, DECK_ID, DeckError, type StudyCard, type StudyDeck } from '../core/srs-deck.ts';
-import { fetchDeck } from '../srs-store/decks.ts';
+import { fetchDeck } from '../srs-decks/decks.ts';
 import type { ProgressFile } from '../core/srs-exchange.ts';
 import { replayCard, reviewsByCard, type LogEntry, type ReviewEntry } from '../core/srs-log.ts';
-import { openStore, newEntryId, StorageWriteError, NAMESPACE, DEFAULT_NAMESPACE, type ProgressStore } from '../srs-store/store.ts';
+import { openStore, newEntryId, StorageWriteError, NAMESPACE, DEFAULT_NAMESPACE } from '../srs-store/store.ts';
+import type { ProgressStore } from '../srs-store/progress-store.ts';
 
 type ProgressFiles = typeof import('./progress-files.ts');
 type Overview = typeof import('./overview.ts');
@@ -130,7 +148,11 @@ export class SrsQuiz extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (this.started && (changed.has('deck') || changed.has('namespace') || changed.has('retention') || changed.has('mode'))) void this.start();
+    if (
+      this.started &&
+      (changed.has('deck') || changed.has('namespace') || changed.has('retention') || changed.has('mode'))
+    )
+      void this.start();
   }
 
   // ── attributes, parsed ─────────────────────────────────────────────
@@ -142,11 +164,17 @@ export class SrsQuiz extends LitElement {
     else problems.push(`mode "${this.mode}" is not "due" or "all"; using "due".`);
     let namespace = DEFAULT_NAMESPACE;
     if (NAMESPACE.test(this.namespace)) namespace = this.namespace;
-    else problems.push(`namespace "${this.namespace}" must be 1–64 letters, digits, ".", "_" or "-"; using "${DEFAULT_NAMESPACE}".`);
+    else
+      problems.push(
+        `namespace "${this.namespace}" must be 1–64 letters, digits, ".", "_" or "-"; using "${DEFAULT_NAMESPACE}".`,
+      );
     let retention = DEFAULT_RETENTION;
     const r = Number(this.retention);
     if (this.retention !== '' && Number.isFinite(r) && r >= MIN_RETENTION && r <= MAX_RETENTION) retention = r;
-    else problems.push(`retention "${this.retention}" must be a number from ${MIN_RETENTION} to ${MAX_RETENTION}; using ${DEFAULT_RETENTION}.`);
+    else
+      problems.push(
+        `retention "${this.retention}" must be a number from ${MIN_RETENTION} to ${MAX_RETENTION}; using ${DEFAULT_RETENTION}.`,
+      );
     const decks: string[] = [];
     for (const token of this.deck.split(/\s+/).filter(Boolean)) {
       if (DECK_ID.test(token) || /^https?:\/\//.test(token)) decks.push(token);
@@ -192,11 +220,16 @@ export class SrsQuiz extends LitElement {
     const several = s.decks.length + (this.inlineCards() ? 1 : 0) > 1;
     const overview = this.overview || !several ? Promise.resolve(this.overview) : import('./overview.ts');
     try {
-      const [decks, { store, fallbackReason }, states] = await Promise.all([this.loadDecks(s.decks), opening, opening.then((o) => o.store.states())]);
+      const [decks, { store, fallbackReason }, states] = await Promise.all([
+        this.loadDecks(s.decks),
+        opening,
+        opening.then((o) => o.store.states()),
+      ]);
       this.overview = await overview;
       if (run !== this.run) return store.close();
       this.store = store;
-      if (fallbackReason) this.warning = `Your progress will not be kept: this browser is not letting the page store it (${fallbackReason}). You can still study; export your progress before leaving to keep it.`;
+      if (fallbackReason)
+        this.warning = `Your progress will not be kept: this browser is not letting the page store it (${fallbackReason}). You can still study; export your progress before leaving to keep it.`;
       this.decks = decks;
       this.cards = new Map(decks.flatMap((d) => d.cards.map((c) => [c.key, c] as const)));
       this.states = states;
@@ -208,7 +241,10 @@ export class SrsQuiz extends LitElement {
       if (decks.length > 1) this.phase = 'overview';
       else this.begin(s.mode, null);
     } catch (e) {
-      void opening.then(({ store }) => store !== this.store && store.close(), () => undefined);
+      void opening.then(
+        ({ store }) => store !== this.store && store.close(),
+        () => undefined,
+      );
       if (run === this.run) this.fail(e);
     } finally {
       void this.updateComplete.then(release);
@@ -217,7 +253,8 @@ export class SrsQuiz extends LitElement {
 
   private fail(e: unknown): void {
     this.phase = 'failed';
-    this.message = e instanceof DeckError ? e.message : `Could not start: ${e instanceof Error ? e.message : String(e)}`;
+    this.message =
+      e instanceof DeckError ? e.message : `Could not start: ${e instanceof Error ? e.message : String(e)}`;
   }
 
   /** The scheduler, once ts-fsrs has loaded (undefined if it could not). */
@@ -231,7 +268,10 @@ export class SrsQuiz extends LitElement {
     const inline = this.inlineCards();
     if (inline) out.push(parseInlineCards(inline.textContent ?? ''));
     out.push(...(await Promise.all(ids.map((id) => fetchDeck(id)))));
-    if (!out.length) throw new DeckError('No cards to study: give this element a deck attribute (like deck="lora-peft") or inline cards.');
+    if (!out.length)
+      throw new DeckError(
+        'No cards to study: give this element a deck attribute (like deck="lora-peft") or inline cards.',
+      );
     return out;
   }
 
@@ -273,7 +313,10 @@ export class SrsQuiz extends LitElement {
     this.requestUpdate();
     if (!this.queue.length) {
       this.phase = 'done';
-      if (this.reviewed) this.dispatchEvent(new QuizCompleteEvent({ reviewed: this.reviewed, again: this.again, nextDue: this.nextDue() }));
+      if (this.reviewed)
+        this.dispatchEvent(
+          new QuizCompleteEvent({ reviewed: this.reviewed, again: this.again, nextDue: this.nextDue() }),
+        );
       return;
     }
     this.phase = 'front';
@@ -312,7 +355,8 @@ export class SrsQuiz extends LitElement {
 
   /** Grades the current card (1 Again, 2 Hard, 3 Good, 4 Easy) and moves to the next one. */
   grade(rating: Rating): Promise<void> {
-    if (!RATINGS.includes(rating)) return Promise.reject(new RangeError('grade() takes 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)'));
+    if (!RATINGS.includes(rating))
+      return Promise.reject(new RangeError('grade() takes 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)'));
     return this.serial(() => this.gradeNow(rating));
   }
 
@@ -331,9 +375,23 @@ export class SrsQuiz extends LitElement {
   private async gradeNow(rating: Rating): Promise<void> {
     const card = this.current;
     const scheduler = await this.schedulerReady();
-    if (!card || card !== this.current || !scheduler || !this.store || (this.phase !== 'back' && this.phase !== 'front')) return;
+    if (
+      !card ||
+      card !== this.current ||
+      !scheduler ||
+      !this.store ||
+      (this.phase !== 'back' && this.phase !== 'front')
+    )
+      return;
     const now = Date.now();
-    const review: ReviewEntry = { kind: 'review', id: newEntryId(now), card: card.key, rating, time: now, duration: Math.max(0, Math.min(now - this.shownAt, 3_600_000)) };
+    const review: ReviewEntry = {
+      kind: 'review',
+      id: newEntryId(now),
+      card: card.key,
+      rating,
+      time: now,
+      duration: Math.max(0, Math.min(now - this.shownAt, 3_600_000)),
+    };
     const step: UndoStep = { review, queue: [...this.queue], reviewed: this.reviewed, again: this.again };
     const state = await this.save(review, scheduler.next(this.states.get(card.key), rating, now));
     if (state) this.states.set(card.key, state);
@@ -354,7 +412,13 @@ export class SrsQuiz extends LitElement {
     const step = this.undoStack.pop();
     if (!step || !this.store) return;
     const now = Date.now();
-    const entry: LogEntry = { kind: 'undo', id: newEntryId(now), card: step.review.card, target: step.review.id, time: now };
+    const entry: LogEntry = {
+      kind: 'undo',
+      id: newEntryId(now),
+      card: step.review.card,
+      target: step.review.id,
+      time: now,
+    };
     const state = await this.save(entry, undefined);
     if (state) this.states.set(step.review.card, state);
     else if (this.store.persistent || !this.pending.length) this.states.delete(step.review.card);
@@ -384,7 +448,9 @@ export class SrsQuiz extends LitElement {
           : `Your progress could not be saved (${e instanceof Error ? e.message : String(e)}). Export your progress to keep it.`;
       if (entry.kind === 'undo') {
         // Replay what we hold for that card, the pending entries included.
-        const log = [...(await this.store!.log().catch(() => [])), ...this.pending].filter((x) => x.card === entry.card);
+        const log = [...(await this.store!.log().catch(() => [])), ...this.pending].filter(
+          (x) => x.card === entry.card,
+        );
         const scheduler = await this.schedulerReady();
         return scheduler && replayCard(scheduler, reviewsByCard(log).get(entry.card) ?? []);
       }
@@ -402,7 +468,11 @@ export class SrsQuiz extends LitElement {
 
   /** The review log as the FSRS optimizer's CSV (card_id, review_time, review_rating, review_state, review_duration). */
   async exportReviewLogCsv(): Promise<string> {
-    const [file, { toOptimizerCsv }, scheduler] = await Promise.all([this.exportProgress(), import('../core/srs-exchange.ts'), this.schedulerReady()]);
+    const [file, { toOptimizerCsv }, scheduler] = await Promise.all([
+      this.exportProgress(),
+      import('../core/srs-exchange.ts'),
+      this.schedulerReady(),
+    ]);
     if (!scheduler) throw new Error(this.message || 'the scheduler could not load');
     return toOptimizerCsv(scheduler, file.log);
   }
@@ -431,7 +501,11 @@ export class SrsQuiz extends LitElement {
     if (e.altKey || e.defaultPrevented) return;
     const target = e.composedPath()[0];
     const inField = target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement;
-    const onControl = inField || target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement || (target instanceof HTMLElement && target.localName === 'summary');
+    const onControl =
+      inField ||
+      target instanceof HTMLButtonElement ||
+      target instanceof HTMLAnchorElement ||
+      (target instanceof HTMLElement && target.localName === 'summary');
     if (inField) {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && this.phase === 'front') {
         e.preventDefault();
@@ -463,7 +537,8 @@ export class SrsQuiz extends LitElement {
   /** Keeps focus where a keyboard user expects it when the part they were on goes away. */
   private focusAfterChange(): void {
     const active = this.shadowRoot?.activeElement;
-    if (active && active.isConnected && !(active instanceof HTMLButtonElement && active.classList.contains('reveal'))) return;
+    if (active && active.isConnected && !(active instanceof HTMLButtonElement && active.classList.contains('reveal')))
+      return;
     if (this.phase === 'front' && this.typeAnswer) this.shadowRoot?.querySelector('textarea')?.focus();
     else this.focus();
   }
@@ -486,7 +561,11 @@ export class SrsQuiz extends LitElement {
     return html`<div class="top">
       <span class="title">${title}</span>
       <span>${this.reviewed} of ${total} done</span>
-      <progress max=${Math.max(total, 1)} .value=${this.reviewed} aria-label="Session progress: ${this.reviewed} of ${total} cards"></progress>
+      <progress
+        max=${Math.max(total, 1)}
+        .value=${this.reviewed}
+        aria-label="Session progress: ${this.reviewed} of ${total} cards"
+      ></progress>
     </div>`;
   }
 
@@ -499,35 +578,58 @@ export class SrsQuiz extends LitElement {
         <span class="label" id="front-label">Question</span>
         <div aria-labelledby="front-label">${this.side(card, 'front')}</div>
       </div>
-      ${back
-        ? html`<div class="compare ${this.typed ? 'both' : ''}">
-              ${this.typed ? html`<div class="side"><span class="label">Your answer</span><div class="plain">${this.typed}</div></div>` : nothing}
-              <div class="side back"><span class="label">Answer</span>${this.side(card, 'back')}</div>
-            </div>
-            ${card.sectionUrl || card.demoUrl
-              ? html`<p class="links">
-                  ${card.sectionUrl ? html`<a href=${card.sectionUrl}>Read the lesson section</a>` : nothing}
-                  ${card.demoUrl ? html`<a href=${card.demoUrl}>See it in the widget</a>` : nothing}
-                </p>`
-              : nothing}
-            <div class="grades" role="group" aria-label="How well did you recall it?">
-              ${RATINGS.map(
-                (g) => html`<button
-                  type="button"
-                  class=${['again', 'hard', 'good', 'easy'][g - 1]!}
-                  aria-keyshortcuts=${String(g)}
-                  @click=${() => void this.grade(g)}
-                >
-                  <span>${RATING_NAMES[g]} <kbd>${g}</kbd></span><span class="ivl">${formatInterval((preview?.[g].due ?? now) - now)}</span
-                  ><span class="sr-only">, next review in ${describeInterval((preview?.[g].due ?? now) - now)}</span>
-                </button>`,
-              )}
-            </div>`
-        : html`${this.typeAnswer
-              ? html`<label class="label" for="answer">Your answer (Ctrl+Enter to reveal)</label>
-                  <textarea id="answer" .value=${this.typed} @input=${(e: Event) => (this.typed = (e.target as HTMLTextAreaElement).value)}></textarea>`
-              : nothing}
-            <button type="button" class="reveal" aria-keyshortcuts="Space Enter" @click=${() => void this.reveal()}>Show answer <kbd>Space</kbd></button>`}
+      ${
+        back
+          ? html`<div class="compare ${this.typed ? 'both' : ''}">
+                ${
+                  this.typed
+                    ? html`<div class="side">
+                        <span class="label">Your answer</span>
+                        <div class="plain">${this.typed}</div>
+                      </div>`
+                    : nothing
+                }
+                <div class="side back"><span class="label">Answer</span>${this.side(card, 'back')}</div>
+              </div>
+              ${
+                card.sectionUrl || card.demoUrl
+                  ? html`<p class="links">
+                      ${card.sectionUrl ? html`<a href=${card.sectionUrl}>Read the lesson section</a>` : nothing}
+                      ${card.demoUrl ? html`<a href=${card.demoUrl}>See it in the widget</a>` : nothing}
+                    </p>`
+                  : nothing
+              }
+              <div class="grades" role="group" aria-label="How well did you recall it?">
+                ${RATINGS.map(
+                  (g) =>
+                    html`<button
+                      type="button"
+                      class=${['again', 'hard', 'good', 'easy'][g - 1]!}
+                      aria-keyshortcuts=${String(g)}
+                      @click=${() => void this.grade(g)}
+                    >
+                      <span>${RATING_NAMES[g]} <kbd>${g}</kbd></span
+                      ><span class="ivl">${formatInterval((preview?.[g].due ?? now) - now)}</span
+                      ><span class="sr-only"
+                        >, next review in ${describeInterval((preview?.[g].due ?? now) - now)}</span
+                      >
+                    </button>`,
+                )}
+              </div>`
+          : html`${
+                this.typeAnswer
+                  ? html`<label class="label" for="answer">Your answer (Ctrl+Enter to reveal)</label>
+                      <textarea
+                        id="answer"
+                        .value=${this.typed}
+                        @input=${(e: Event) => (this.typed = (e.target as HTMLTextAreaElement).value)}
+                      ></textarea>`
+                  : nothing
+              }
+              <button type="button" class="reveal" aria-keyshortcuts="Space Enter" @click=${() => void this.reveal()}>
+                Show answer <kbd>Space</kbd>
+              </button>`
+      }
     `;
   }
 
@@ -539,7 +641,10 @@ export class SrsQuiz extends LitElement {
   private renderDone(): TemplateResult {
     const next = this.nextDue();
     const now = Date.now();
-    const when = next === null ? 'No reviews are scheduled yet.' : `Next review: ${new Date(next).toLocaleString()} (in ${describeInterval(next - now)}).`;
+    const when =
+      next === null
+        ? 'No reviews are scheduled yet.'
+        : `Next review: ${new Date(next).toLocaleString()} (in ${describeInterval(next - now)}).`;
     return html`<h2 id="summary">${this.reviewed ? 'Session complete' : 'Nothing due right now'}</h2>
       ${this.reviewed ? html`<p>You reviewed ${this.reviewed} card${this.reviewed === 1 ? '' : 's'}${this.again ? html`, and will see ${this.again} of them again soon` : ''}.</p>` : nothing}
       <p>${when}</p>
@@ -585,7 +690,9 @@ export class SrsQuiz extends LitElement {
         body = html``;
         break;
       case 'overview':
-        body = this.overview ? this.overview.renderOverview(this.decks, this.cards, this.states, Date.now(), (deck) => this.studyNow(deck)) : html``;
+        body = this.overview
+          ? this.overview.renderOverview(this.decks, this.cards, this.states, Date.now(), (deck) => this.studyNow(deck))
+          : html``;
         break;
       case 'done':
         body = this.renderDone();
@@ -593,15 +700,31 @@ export class SrsQuiz extends LitElement {
       default:
         body = card
           ? html`${this.renderTop()}${this.renderCard(card)}
-              ${this.undoStack.length ? html`<div class="row"><button type="button" class="undo" aria-keyshortcuts="U" @click=${() => void this.undo()}>Undo last grade <kbd>U</kbd></button></div>` : nothing}`
+            ${
+              this.undoStack.length
+                ? html`<div class="row">
+                    <button type="button" class="undo" aria-keyshortcuts="U" @click=${() => void this.undo()}>
+                      Undo last grade <kbd>U</kbd>
+                    </button>
+                  </div>`
+                : nothing
+            }`
           : html``;
     }
     const loaded = this.phase !== 'waiting' && this.phase !== 'loading' && this.phase !== 'failed';
     return html`
       ${this.message ? html`<p class="error" role="alert">${this.message}</p>` : nothing}
-      ${this.warning ? html`<div class="error" role="alert"><p>${this.warning}</p><button type="button" @click=${() => void this.progressFiles().then((m) => m.download(this, 'json'))}>Export progress now</button></div>` : nothing}
-      ${this.notices.map((n) => html`<p class="notice" role="status">${n}</p>`)}
-      ${body}
+      ${
+        this.warning
+          ? html`<div class="error" role="alert">
+              <p>${this.warning}</p>
+              <button type="button" @click=${() => void this.progressFiles().then((m) => m.download(this, 'json'))}>
+                Export progress now
+              </button>
+            </div>`
+          : nothing
+      }
+      ${this.notices.map((n) => html`<p class="notice" role="status">${n}</p>`)} ${body}
       ${loaded ? this.renderProgressFiles() : nothing}
       <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     `;

@@ -1,4 +1,10 @@
-import { ALLOWED_ELEMENTS, ALLOWED_ATTRIBUTES, DROP_WITH_CONTENT, allowedHref, allowedClass } from '../core/srs-html.ts';
+import {
+  ALLOWED_ELEMENTS,
+  ALLOWED_ATTRIBUTES,
+  DROP_WITH_CONTENT,
+  allowedHref,
+  allowedClass,
+} from '../core/srs-html.ts';
 
 const HTML_NS = 'http://www.w3.org/1999/xhtml';
 const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';

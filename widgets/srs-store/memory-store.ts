@@ -5,7 +5,7 @@
 import { replayCard, reviewsByCard, type LogEntry } from '../core/srs-log.ts';
 import type { MemoryState, Scheduler } from '../core/srs-schedule.ts';
 import { planMerge } from '../core/srs-exchange.ts';
-import type { ProgressStore } from './store.ts';
+import type { ProgressStore } from './progress-store.ts';
 
 export class MemoryStore implements ProgressStore {
   readonly persistent = false;

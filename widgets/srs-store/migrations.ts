@@ -25,7 +25,14 @@ export const DB_VERSION = 2;
 export function migrateV1Review(value: unknown, key: IDBValidKey): { entry: LogEntry } | { error: string } {
   if (typeof value !== 'object' || value === null) return { error: 'is not an object' };
   const v = value as Record<string, unknown>;
-  return parseLogEntry({ kind: 'review', id: `v1-${String(key)}`, card: v.card, rating: v.grade, time: v.at, duration: 0 });
+  return parseLogEntry({
+    kind: 'review',
+    id: `v1-${String(key)}`,
+    card: v.card,
+    rating: v.grade,
+    time: v.at,
+    duration: 0,
+  });
 }
 
 /** A stored `cards` record, checked field by field. */
@@ -38,11 +45,20 @@ export function parseCardRecord(value: unknown): { key: string; state: MemorySta
 }
 
 /** A stored memory state (a `cards` record's `state`, or one unpacked from the state pack), checked field by field. */
-export function parseMemoryState(state: unknown): MemoryState | undefined {
+function parseMemoryState(state: unknown): MemoryState | undefined {
   if (typeof state !== 'object' || state === null) return undefined;
   const s = state as Record<string, unknown>;
   const num = (x: unknown, min = 0) => typeof x === 'number' && Number.isFinite(x) && x >= min;
-  if (!num(s.due) || !num(s.stability) || !num(s.difficulty) || !num(s.scheduledDays) || !num(s.learningSteps) || !num(s.reps) || !num(s.lapses)) return undefined;
+  if (
+    !num(s.due) ||
+    !num(s.stability) ||
+    !num(s.difficulty) ||
+    !num(s.scheduledDays) ||
+    !num(s.learningSteps) ||
+    !num(s.reps) ||
+    !num(s.lapses)
+  )
+    return undefined;
   if (![0, 1, 2, 3].includes(s.state as number)) return undefined;
   if (s.lastReview !== null && !num(s.lastReview)) return undefined;
   return {

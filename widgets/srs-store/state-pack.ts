@@ -9,12 +9,22 @@
  */
 import type { MemoryState } from '../core/srs-schedule.ts';
 
-export interface StatePack {
+interface StatePack {
   keys: string[];
   data: Float64Array;
 }
 
-const FIELDS = ['due', 'stability', 'difficulty', 'scheduledDays', 'learningSteps', 'reps', 'lapses', 'state', 'lastReview'] as const;
+const FIELDS = [
+  'due',
+  'stability',
+  'difficulty',
+  'scheduledDays',
+  'learningSteps',
+  'reps',
+  'lapses',
+  'state',
+  'lastReview',
+] as const;
 const N = FIELDS.length;
 
 export function packStates(states: ReadonlyMap<string, MemoryState>): StatePack {
@@ -41,13 +51,39 @@ export function unpackStates(value: unknown): Map<string, MemoryState> | undefin
   for (let i = 0, o = 0; i < keys.length; i++, o += N) {
     const key: unknown = keys[i];
     // In the order of FIELDS.
-    const due = data[o]!, stability = data[o + 1]!, difficulty = data[o + 2]!, scheduledDays = data[o + 3]!, learningSteps = data[o + 4]!;
-    const reps = data[o + 5]!, lapses = data[o + 6]!, state = data[o + 7]!, last = data[o + 8]!;
+    const due = data[o]!,
+      stability = data[o + 1]!,
+      difficulty = data[o + 2]!,
+      scheduledDays = data[o + 3]!,
+      learningSteps = data[o + 4]!;
+    const reps = data[o + 5]!,
+      lapses = data[o + 6]!,
+      state = data[o + 7]!,
+      last = data[o + 8]!;
     if (typeof key !== 'string' || out.has(key)) return undefined;
-    if (!ok(due) || !ok(stability) || !ok(difficulty) || !ok(scheduledDays) || !ok(learningSteps) || !ok(reps) || !ok(lapses)) return undefined;
+    if (
+      !ok(due) ||
+      !ok(stability) ||
+      !ok(difficulty) ||
+      !ok(scheduledDays) ||
+      !ok(learningSteps) ||
+      !ok(reps) ||
+      !ok(lapses)
+    )
+      return undefined;
     if (state !== 0 && state !== 1 && state !== 2 && state !== 3) return undefined;
     if (last !== -1 && !ok(last)) return undefined;
-    out.set(key, { due, stability, difficulty, scheduledDays, learningSteps, reps, lapses, state, lastReview: last === -1 ? null : last });
+    out.set(key, {
+      due,
+      stability,
+      difficulty,
+      scheduledDays,
+      learningSteps,
+      reps,
+      lapses,
+      state,
+      lastReview: last === -1 ? null : last,
+    });
   }
   return out;
 }

@@ -28,6 +28,7 @@ import type { MemoryState, Scheduler } from '../core/srs-schedule.ts';
 import type { MergePlan } from '../core/srs-exchange.ts';
 import { DB_VERSION, migrateV1Review, parseCardRecord } from './migrations.ts';
 import { packStates, unpackStates } from './state-pack.ts';
+import type { ProgressStore } from './progress-store.ts';
 
 interface CardRecord {
   key: string;
@@ -74,27 +75,11 @@ export const DEFAULT_NAMESPACE = 'default';
 export const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The database name for a namespace ("default" keeps the plain name). */
-export const dbName = (namespace: string): string => (namespace === DEFAULT_NAMESPACE ? 'marginalia-srs' : `marginalia-srs--${namespace}`);
+export const dbName = (namespace: string): string =>
+  namespace === DEFAULT_NAMESPACE ? 'marginalia-srs' : `marginalia-srs--${namespace}`;
 
 export class StorageWriteError extends Error {
   override name = 'StorageWriteError';
-}
-
-export interface ProgressStore {
-  /** False when progress is only kept in memory (lost when the page closes). */
-  readonly persistent: boolean;
-  readonly namespace: string;
-  /** Sentences about damaged records that were set aside since opening. */
-  readonly problems: readonly string[];
-  states(): Promise<Map<string, MemoryState>>;
-  /** States of some cards (what another tab changed). */
-  statesOf(keys: readonly string[]): Promise<Map<string, MemoryState>>;
-  log(): Promise<LogEntry[]>;
-  /** Appends one entry and returns its card's state afterwards (undefined: no reviews left). */
-  append(entry: LogEntry): Promise<MemoryState | undefined>;
-  /** Appends what `planMerge` says is new, all or nothing. */
-  merge(incoming: readonly LogEntry[]): Promise<MergePlan>;
-  close(): void;
 }
 
 /** A request whose failure the transaction's `done` reports: don't report it twice. */
@@ -105,7 +90,8 @@ const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
  */
 const watched = <T extends { done: Promise<void> }>(tx: T): T => (quiet(tx.done), tx);
 
-const retryable = (e: unknown): boolean => e instanceof DOMException && (e.name === 'QuotaExceededError' || e.name === 'AbortError');
+const retryable = (e: unknown): boolean =>
+  e instanceof DOMException && (e.name === 'QuotaExceededError' || e.name === 'AbortError');
 
 /** Random entry ids, time-prefixed so they sort roughly by creation. */
 export function newEntryId(now: number): string {
@@ -114,7 +100,7 @@ export function newEntryId(now: number): string {
   return `${Math.max(0, Math.floor(now)).toString(36)}-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-export class IdbStore implements ProgressStore {
+class IdbStore implements ProgressStore {
   readonly persistent = true;
   readonly problems: string[] = [];
   readonly namespace: string;
@@ -150,13 +136,24 @@ export class IdbStore implements ProgressStore {
         database.createObjectStore('meta', { keyPath: 'key' });
         if (oldVersion === 1 && raw.objectStoreNames.contains('reviews')) {
           // Version 1 → 2: each review becomes a log entry; the card cache is rebuilt on open.
-          const old = (tx as unknown as { objectStore(n: string): { getAll(): Promise<unknown[]>; getAllKeys(): Promise<IDBValidKey[]> } }).objectStore('reviews');
+          const old = (
+            tx as unknown as {
+              objectStore(n: string): { getAll(): Promise<unknown[]>; getAllKeys(): Promise<IDBValidKey[]> };
+            }
+          ).objectStore('reviews');
           void Promise.all([old.getAll(), old.getAllKeys()]).then(async ([values, keys]) => {
             const quarantine = tx.objectStore('quarantine');
             for (let i = 0; i < values.length; i++) {
               const m = migrateV1Review(values[i], keys[i]!);
               if ('entry' in m) await log.put(m.entry);
-              else await quarantine.add({ from: 'reviews (version 1)', key: String(keys[i]), value: values[i], reason: m.error, at: 0 });
+              else
+                await quarantine.add({
+                  from: 'reviews (version 1)',
+                  key: String(keys[i]),
+                  value: values[i],
+                  reason: m.error,
+                  at: 0,
+                });
             }
             await tx.objectStore('meta').put({ key: 'rebuild', value: true });
             raw.deleteObjectStore('reviews');
@@ -196,8 +193,13 @@ export class IdbStore implements ProgressStore {
         return await op(await this.handle());
       } catch (again) {
         const name = again instanceof DOMException ? again.name : 'Error';
-        const why = name === 'QuotaExceededError' ? 'the browser says its storage is full' : `the browser refused the write (${name})`;
-        throw new StorageWriteError(`Your progress could not be saved: ${why}. Export your progress to keep it, then free some space or allow this site more storage.`);
+        const why =
+          name === 'QuotaExceededError'
+            ? 'the browser says its storage is full'
+            : `the browser refused the write (${name})`;
+        throw new StorageWriteError(
+          `Your progress could not be saved: ${why}. Export your progress to keep it, then free some space or allow this site more storage.`,
+        );
       }
     }
   }
@@ -209,7 +211,9 @@ export class IdbStore implements ProgressStore {
   }
 
   private quarantineNote(n: number, what: string, sample: string): void {
-    this.problems.push(`${n} damaged ${what}${n === 1 ? ' was' : 's were'} set aside (${sample}); your other progress is intact.`);
+    this.problems.push(
+      `${n} damaged ${what}${n === 1 ? ' was' : 's were'} set aside (${sample}); your other progress is intact.`,
+    );
   }
 
   /** Rebuilds the whole card cache from the log when a migration or repair asked for it. */
@@ -239,7 +243,8 @@ export class IdbStore implements ProgressStore {
     for (const value of raw) {
       const p = parseLogEntry(value);
       if ('entry' in p) good.push(p.entry);
-      else bad.push({ key: String((value as { id?: unknown } | null)?.id ?? '?'), value, reason: `log entry ${p.error}` });
+      else
+        bad.push({ key: String((value as { id?: unknown } | null)?.id ?? '?'), value, reason: `log entry ${p.error}` });
     }
     if (bad.length) await this.setAside('log', bad);
     return good;
@@ -256,7 +261,8 @@ export class IdbStore implements ProgressStore {
       await tx.done;
       return out;
     });
-    if (stored.badPack !== undefined) await this.setAside('meta', [{ key: PACK, value: stored.badPack, reason: 'the state pack is malformed' }]);
+    if (stored.badPack !== undefined)
+      await this.setAside('meta', [{ key: PACK, value: stored.badPack, reason: 'the state pack is malformed' }]);
     const out = stored.base;
     for (const [key, state] of await this.readStates(stored.records)) out.set(key, state);
     if (stored.full ? stored.records.length > 0 : stored.dirty.length > REPACK_AT) this.repackSoon();
@@ -270,7 +276,8 @@ export class IdbStore implements ProgressStore {
     const dirty = marks.map((m) => m.slice(DIRTY.length));
     const base = pack === undefined ? undefined : unpackStates(pack.value);
     const badPack = pack !== undefined && !base ? pack.value : undefined;
-    if (!base || dirty.length > READ_ALL_AT) return { base: new Map(), records: await tx.objectStore('cards').getAll(), dirty, full: true, badPack };
+    if (!base || dirty.length > READ_ALL_AT)
+      return { base: new Map(), records: await tx.objectStore('cards').getAll(), dirty, full: true, badPack };
     const cards = tx.objectStore('cards');
     const records = await Promise.all(dirty.map((k) => cards.get(k)));
     for (const k of dirty) base.delete(k);
@@ -326,7 +333,12 @@ export class IdbStore implements ProgressStore {
     for (const value of raw) {
       const rec = parseCardRecord(value);
       if (rec) out.set(rec.key, rec.state);
-      else bad.push({ key: String((value as { key?: unknown } | null)?.key ?? '?'), value, reason: 'card state is malformed' });
+      else
+        bad.push({
+          key: String((value as { key?: unknown } | null)?.key ?? '?'),
+          value,
+          reason: 'card state is malformed',
+        });
     }
     if (bad.length) {
       await this.setAside('cards', bad);
@@ -340,7 +352,10 @@ export class IdbStore implements ProgressStore {
   }
 
   /** Moves damaged records into `quarantine`, and says so in `problems`. */
-  private async setAside(from: 'log' | 'cards' | 'meta', bad: { key: string; value: unknown; reason: string }[]): Promise<void> {
+  private async setAside(
+    from: 'log' | 'cards' | 'meta',
+    bad: { key: string; value: unknown; reason: string }[],
+  ): Promise<void> {
     await this.run(async (db) => {
       const tx = watched(db.transaction([from, 'quarantine'], 'readwrite'));
       for (const b of bad) {
@@ -349,7 +364,11 @@ export class IdbStore implements ProgressStore {
       }
       await tx.done;
     });
-    this.quarantineNote(bad.length, { log: 'review record', cards: 'card record', meta: 'stored summary' }[from], bad[0]!.reason);
+    this.quarantineNote(
+      bad.length,
+      { log: 'review record', cards: 'card record', meta: 'stored summary' }[from],
+      bad[0]!.reason,
+    );
   }
 
   private async rebuildCard(card: string): Promise<MemoryState | undefined> {
@@ -366,7 +385,11 @@ export class IdbStore implements ProgressStore {
    * Inside a readwrite transaction on log + cards + meta: card cache := replay(that card's log),
    * and the card is marked dirty (the pack no longer holds its state).
    */
-  private static async rewriteCard(tx: IDBPTransaction<SrsDB, ('log' | 'cards' | 'meta')[], 'readwrite'>, scheduler: Scheduler, card: string): Promise<MemoryState | undefined> {
+  private static async rewriteCard(
+    tx: IDBPTransaction<SrsDB, ('log' | 'cards' | 'meta')[], 'readwrite'>,
+    scheduler: Scheduler,
+    card: string,
+  ): Promise<MemoryState | undefined> {
     quiet(tx.objectStore('meta').put({ key: DIRTY + card, value: true }));
     const raw = await tx.objectStore('log').index('card').getAll(card);
     const entries = raw.flatMap((v) => {
@@ -393,7 +416,11 @@ export class IdbStore implements ProgressStore {
 
   /** Merges an import (see `planMerge`), all or nothing; a big one rewrites the pack at once. */
   async merge(incoming: readonly LogEntry[]): Promise<MergePlan> {
-    const [{ planMerge }, stored, scheduler] = await Promise.all([import('../core/srs-exchange.ts'), this.log(), this.scheduler()]);
+    const [{ planMerge }, stored, scheduler] = await Promise.all([
+      import('../core/srs-exchange.ts'),
+      this.log(),
+      this.scheduler(),
+    ]);
     const plan = planMerge(stored, incoming); // throws ImportError before anything is written
     if (!plan.add.length) return plan;
     const cards = new Set(plan.add.map((e) => e.card));
@@ -427,7 +454,10 @@ export class IdbStore implements ProgressStore {
  * it is called the first time the store has to replay (a write, a repair, an import), so a page
  * can show its first card before ts-fsrs has loaded.
  */
-export async function openStore(namespace: string, scheduler: Scheduler | Promise<Scheduler> | (() => Promise<Scheduler>)): Promise<{ store: ProgressStore; fallbackReason?: string }> {
+export async function openStore(
+  namespace: string,
+  scheduler: Scheduler | Promise<Scheduler> | (() => Promise<Scheduler>),
+): Promise<{ store: ProgressStore; fallbackReason?: string }> {
   let ready: Promise<Scheduler> | undefined;
   const need = () => {
     if (!ready) {

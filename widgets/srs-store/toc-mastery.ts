@@ -45,7 +45,12 @@ function readStates(keys: string[]): Promise<Map<string, MemoryState>> {
 }
 
 async function refresh(spans: HTMLElement[]): Promise<void> {
-  const groups = spans.flatMap((el, i) => (el.dataset.srsCards ?? '').split(/\s+/).filter(Boolean).map((key) => ({ key, group: String(i) })));
+  const groups = spans.flatMap((el, i) =>
+    (el.dataset.srsCards ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((key) => ({ key, group: String(i) })),
+  );
   const m = mastery(groups, await readStates(groups.map((g) => g.key)), Date.now());
   spans.forEach((el, i) => {
     const s = m.get(String(i));

@@ -6,7 +6,7 @@
 import { parseDeck, DECK_ID, DeckError, type StudyDeck } from '../core/srs-deck.ts';
 
 /** The site root the module was served from (the folder above /widgets/). */
-export function siteRoot(moduleUrl: string = import.meta.url): URL {
+function siteRoot(moduleUrl: string = import.meta.url): URL {
   const u = new URL(moduleUrl);
   const i = u.pathname.lastIndexOf('/widgets/');
   return new URL(i >= 0 ? u.pathname.slice(0, i + 1) : './', u);
@@ -22,7 +22,9 @@ export async function fetchDeck(idOrUrl: string, root: URL = siteRoot()): Promis
     // crossorigin>` that /review/ puts in its head, so the browser reuses that early response.
     response = await fetch(url, { mode: 'cors', credentials: 'same-origin' });
   } catch {
-    throw new DeckError(`Could not load deck "${idOrUrl}": the request failed (offline, or the server does not allow it)`);
+    throw new DeckError(
+      `Could not load deck "${idOrUrl}": the request failed (offline, or the server does not allow it)`,
+    );
   }
   if (!response.ok) throw new DeckError(`Could not load deck "${idOrUrl}": the server answered ${response.status}`);
   let json: unknown;
