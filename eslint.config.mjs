@@ -5,7 +5,19 @@ import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 
 export default defineConfig(
-  { ignores: ['dist/', 'dist-*/', 'reports/', '.astro/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench-results/', '**/*.astro'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-*/',
+      'reports/',
+      '.astro/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'bench-results/',
+      '**/*.astro',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -15,7 +27,10 @@ export default defineConfig(
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-restricted-syntax': [
         'error',
-        { selector: 'Decorator', message: 'No decorators in element code: Astro 7 ships them untransformed (see DEVELOPERS.md).' },
+        {
+          selector: 'Decorator',
+          message: 'No decorators in element code: Astro 7 ships them untransformed (see CONTRIBUTING.md).',
+        },
         { selector: "CallExpression[callee.name='eval']", message: 'No eval.' },
         { selector: "NewExpression[callee.name='Function']", message: 'No new Function.' },
       ],
@@ -24,16 +39,36 @@ export default defineConfig(
   {
     files: ['widgets/**/*.ts'],
     rules: {
-      'no-restricted-properties': ['error', { property: 'innerHTML', message: 'Build DOM with Lit templates, never innerHTML.' }],
-      'no-restricted-imports': ['error', { paths: [{ name: 'lit/directives/unsafe-html.js', message: 'No unsafeHTML.' }] }],
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Build DOM with Lit templates, never innerHTML.' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'lit/directives/unsafe-html.js', message: 'No unsafeHTML.' }] },
+      ],
     },
   },
   {
     files: ['widgets/core/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-globals': ['error', 'document', 'window', 'navigator', 'localStorage', 'indexedDB', 'fetch', 'performance', 'requestAnimationFrame'],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'The core takes time as an argument.' }, { object: 'Math', property: 'random', message: 'The core takes seeds as arguments.' }],
+      'no-restricted-globals': [
+        'error',
+        'document',
+        'window',
+        'navigator',
+        'localStorage',
+        'indexedDB',
+        'fetch',
+        'performance',
+        'requestAnimationFrame',
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'The core takes time as an argument.' },
+        { object: 'Math', property: 'random', message: 'The core takes seeds as arguments.' },
+      ],
     },
   },
 );

@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumPath, BASE_ARGS, WEBGPU_ARGS } from './tests/e2e/support/chromium.mjs';
-import { SITE, FOREIGN_PORT } from './tests/e2e/support/ports.mjs';
+import { chromiumPath, BASE_ARGS, WEBGPU_ARGS } from './scripts/lib/chromium.mjs';
+import { SITE, FOREIGN_PORT } from './scripts/lib/ports.mjs';
 
 const executablePath = chromiumPath();
 
@@ -34,7 +34,7 @@ export default defineConfig({
   ],
   // One server process: the built site and the foreign host, on two loopback ports.
   webServer: {
-    command: 'node tests/e2e/support/test-server.mjs',
+    command: 'node scripts/test-server.mjs',
     url: `http://127.0.0.1:${FOREIGN_PORT}/recorder.js`,
     reuseExistingServer: !process.env.CI,
     stdout: 'ignore',

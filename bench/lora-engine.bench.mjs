@@ -11,10 +11,10 @@
 //     BENCH_PART=longest runs only this part.
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { chromiumPath, BASE_ARGS, WEBGPU_ARGS } from '../tests/e2e/support/chromium.mjs';
-import { SITE, FOREIGN } from '../tests/e2e/support/ports.mjs';
+import { chromiumPath, BASE_ARGS, WEBGPU_ARGS } from '../scripts/lib/chromium.mjs';
+import { SITE, FOREIGN } from '../scripts/lib/ports.mjs';
 
-const server = spawn(process.execPath, ['tests/e2e/support/test-server.mjs'], { stdio: 'ignore', env: process.env });
+const server = spawn(process.execPath, ['scripts/test-server.mjs'], { stdio: 'ignore', env: process.env });
 await new Promise((r) => setTimeout(r, 1500));
 const fmt = (x) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : 'n/a');
 try {

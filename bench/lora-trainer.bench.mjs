@@ -9,12 +9,12 @@
 //     of a foreign page whose CSP blocks workers.
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { chromiumPath, BASE_ARGS } from '../tests/e2e/support/chromium.mjs';
-import { SITE, FOREIGN } from '../tests/e2e/support/ports.mjs';
+import { chromiumPath, BASE_ARGS } from '../scripts/lib/chromium.mjs';
+import { SITE, FOREIGN } from '../scripts/lib/ports.mjs';
 
 const STEPS = 1000;
 const RUNS = 3;
-const server = spawn(process.execPath, ['tests/e2e/support/test-server.mjs'], { stdio: 'ignore', env: process.env });
+const server = spawn(process.execPath, ['scripts/test-server.mjs'], { stdio: 'ignore', env: process.env });
 await new Promise((r) => setTimeout(r, 1500));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));

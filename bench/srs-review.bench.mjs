@@ -14,30 +14,60 @@ import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromiumPath, BASE_ARGS } from '../tests/e2e/support/chromium.mjs';
-import { SITE } from '../tests/e2e/support/ports.mjs';
+import { chromiumPath, BASE_ARGS } from '../scripts/lib/chromium.mjs';
+import { SITE } from '../scripts/lib/ports.mjs';
 
 const N = 10_000;
 const deckFile = resolve(process.env.MARGINALIA_OUT_DIR ?? 'dist', 'decks/srs-fixture.json');
 const original = readFileSync(deckFile);
-const server = spawn(process.execPath, ['tests/e2e/support/test-server.mjs'], { stdio: 'ignore', env: process.env });
+const server = spawn(process.execPath, ['scripts/test-server.mjs'], { stdio: 'ignore', env: process.env });
 await new Promise((r) => setTimeout(r, 1500));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: BASE_ARGS });
   const page = await browser.newPage();
-  const deck = { version: 1, id: 'srs-fixture', title: 'Bench', lesson: 'srs-fixture', lessonTitle: 'Bench lesson', cards: Array.from({ length: N }, (_, i) => ({ id: `c${i}`, front: `Question ${i}?`, back: `Answer ${i}.`, frontHtml: `<p>Question ${i}?</p>`, backHtml: `<p>Answer ${i}.</p>`, tags: [], section: 'theory' })) };
+  const deck = {
+    version: 1,
+    id: 'srs-fixture',
+    title: 'Bench',
+    lesson: 'srs-fixture',
+    lessonTitle: 'Bench lesson',
+    cards: Array.from({ length: N }, (_, i) => ({
+      id: `c${i}`,
+      front: `Question ${i}?`,
+      back: `Answer ${i}.`,
+      frontHtml: `<p>Question ${i}?</p>`,
+      backHtml: `<p>Answer ${i}.</p>`,
+      tags: [],
+      section: 'theory',
+    })),
+  };
   writeFileSync(deckFile, JSON.stringify(deck));
   await page.goto(`${SITE}/review/`);
   await page.locator('srs-quiz').getByRole('button', { name: 'Study now' }).waitFor({ timeout: 60_000 });
   const t0 = Date.parse('2025-01-01T00:00:00Z');
-  const log = deck.cards.map((c, i) => ({ kind: 'review', id: `seed-${i}`, card: `srs-fixture:${c.id}`, rating: 3, time: t0 + i * 1000, duration: 4000 }));
-  await page.locator('srs-quiz').evaluate((el, text) => el.importProgress(text), JSON.stringify({ format: 'marginalia-srs-progress', version: 1, namespace: 'default', exportedAt: 0, log }));
+  const log = deck.cards.map((c, i) => ({
+    kind: 'review',
+    id: `seed-${i}`,
+    card: `srs-fixture:${c.id}`,
+    rating: 3,
+    time: t0 + i * 1000,
+    duration: 4000,
+  }));
+  await page
+    .locator('srs-quiz')
+    .evaluate(
+      (el, text) => el.importProgress(text),
+      JSON.stringify({ format: 'marginalia-srs-progress', version: 1, namespace: 'default', exportedAt: 0, log }),
+    );
   // Timed in the page, frame by frame, so Playwright's round trips are not counted: the moment
   // "Study now" is on screen it is clicked (as a reader who came to study would), and the first
   // card counts from the frame that shows its "Show answer" button.
   await page.addInitScript(() => {
-    const find = (name) => [...(document.querySelector('srs-quiz')?.shadowRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent.trim().startsWith(name) && b.checkVisibility());
+    const find = (name) =>
+      [...(document.querySelector('srs-quiz')?.shadowRoot?.querySelectorAll('button') ?? [])].find(
+        (b) => b.textContent.trim().startsWith(name) && b.checkVisibility(),
+      );
     const watch = () => {
       const study = find('Study now');
       if (study && !window.__overview) {
@@ -74,9 +104,13 @@ try {
     return out;
   });
   for (const [kind, r] of Object.entries(runs)) {
-    console.log(`with ${N} stored cards, ${kind} HTTP cache: overview on screen ${median(r.overview).toFixed(0)} ms after navigation start; first card on screen ${median(r.card).toFixed(0)} ms ("Study now" clicked the frame it appeared); median of 7, timed in the page`);
+    console.log(
+      `with ${N} stored cards, ${kind} HTTP cache: overview on screen ${median(r.overview).toFixed(0)} ms after navigation start; first card on screen ${median(r.card).toFixed(0)} ms ("Study now" clicked the frame it appeared); median of 7, timed in the page`,
+    );
   }
-  console.log(`saving one review (grade() → log entry + card state stored, re-rendered): median ${median(saves).toFixed(1)} ms of 21`);
+  console.log(
+    `saving one review (grade() → log entry + card state stored, re-rendered): median ${median(saves).toFixed(1)} ms of 21`,
+  );
   await browser.close();
 } finally {
   server.kill();

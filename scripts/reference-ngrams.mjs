@@ -9,7 +9,7 @@
  *   node scripts/reference-ngrams.mjs [path-to-reference-page]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ngramHashes } from '../tests/unit/content/ngrams.mjs';
+import { ngramHashes } from './lib/ngrams.mjs';
 
 const source = process.argv[2] ?? '../shared/reference/lora-peft-source-page.txt';
 const text = readFileSync(source, 'utf8');

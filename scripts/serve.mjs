@@ -53,7 +53,13 @@ function parseHeaders(text) {
   for (const line of text.split('\n')) {
     if (!line.trim() || line.trim().startsWith('#')) continue;
     if (!/^\s/.test(line)) {
-      const rx = '^' + line.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$';
+      const rx =
+        '^' +
+        line
+          .trim()
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*') +
+        '$';
       rules.push({ pattern: new RegExp(rx), headers: [] });
     } else if (rules.length) {
       const i = line.indexOf(':');
@@ -87,62 +93,63 @@ export function createSiteServer(root) {
   /** @type {Map<string, Buffer>} gzip of each file version served so far */
   const compressed = new Map();
   return createServer(async (req, res) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  // As static hosts do: revalidate by default (with an ETag, below), unless _headers says otherwise.
-  res.setHeader('Cache-Control', 'no-cache');
-  for (const rule of rules) {
-    if (rule.pattern.test(url.pathname)) for (const [k, v] of rule.headers) res.setHeader(k, v);
-  }
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  if (req.method === 'OPTIONS') {
-    res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
-    res.writeHead(204).end();
-    return;
-  }
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { Allow: 'GET, HEAD, OPTIONS' }).end();
-    return;
-  }
-  const found = await resolveFile(root, url.pathname);
-  if (found?.redirect) {
-    res.writeHead(301, { Location: url.pathname + '/' + url.search }).end();
-    return;
-  }
-  const file = found?.file ?? join(root, '404.html');
-  const status = found ? 200 : 404;
-  try {
-    const ext = extname(file);
-    /** @type {Record<string, string | number>} */
-    const headers = { 'Content-Type': TYPES[/** @type {keyof typeof TYPES} */ (ext)] ?? 'application/octet-stream' };
-    let gzipped = false;
-    let etag = '';
-    if (found) {
-      const { size, mtimeMs } = found.stats;
-      gzipped = COMPRESSIBLE.has(ext) && size >= MIN_GZIP && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-      if (COMPRESSIBLE.has(ext)) res.setHeader('Vary', 'Accept-Encoding');
-      // each encoding of a version is its own representation, with its own validator
-      etag = `W/"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}${gzipped ? '-gz' : ''}"`;
-      res.setHeader('ETag', etag);
-      if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) {
-        res.writeHead(304).end();
-        return;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // As static hosts do: revalidate by default (with an ETag, below), unless _headers says otherwise.
+    res.setHeader('Cache-Control', 'no-cache');
+    for (const rule of rules) {
+      if (rule.pattern.test(url.pathname)) for (const [k, v] of rule.headers) res.setHeader(k, v);
+    }
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
+      res.writeHead(204).end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD, OPTIONS' }).end();
+      return;
+    }
+    const found = await resolveFile(root, url.pathname);
+    if (found?.redirect) {
+      res.writeHead(301, { Location: url.pathname + '/' + url.search }).end();
+      return;
+    }
+    const file = found?.file ?? join(root, '404.html');
+    const status = found ? 200 : 404;
+    try {
+      const ext = extname(file);
+      /** @type {Record<string, string | number>} */
+      const headers = { 'Content-Type': TYPES[/** @type {keyof typeof TYPES} */ (ext)] ?? 'application/octet-stream' };
+      let gzipped = false;
+      let etag = '';
+      if (found) {
+        const { size, mtimeMs } = found.stats;
+        gzipped =
+          COMPRESSIBLE.has(ext) && size >= MIN_GZIP && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+        if (COMPRESSIBLE.has(ext)) res.setHeader('Vary', 'Accept-Encoding');
+        // each encoding of a version is its own representation, with its own validator
+        etag = `W/"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}${gzipped ? '-gz' : ''}"`;
+        res.setHeader('ETag', etag);
+        if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) {
+          res.writeHead(304).end();
+          return;
+        }
       }
+      /** @type {Buffer} */
+      let body = await readFile(file);
+      if (gzipped) {
+        const key = `${file}\n${etag}`;
+        let packed = compressed.get(key);
+        if (!packed) compressed.set(key, (packed = await gzipAsync(body)));
+        body = packed;
+        headers['Content-Encoding'] = 'gzip';
+      }
+      headers['Content-Length'] = body.length;
+      res.writeHead(status, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     }
-    /** @type {Buffer} */
-    let body = await readFile(file);
-    if (gzipped) {
-      const key = `${file}\n${etag}`;
-      let packed = compressed.get(key);
-      if (!packed) compressed.set(key, (packed = await gzipAsync(body)));
-      body = packed;
-      headers['Content-Encoding'] = 'gzip';
-    }
-    headers['Content-Length'] = body.length;
-    res.writeHead(status, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
-  } catch {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
-  }
   });
 }
 

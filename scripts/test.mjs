@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { chromiumPath } from '../tests/e2e/support/chromium.mjs';
+import { chromiumPath } from './lib/chromium.mjs';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const bin = (/** @type {string} */ name) => `node_modules/.bin/${name}`;
@@ -44,7 +44,11 @@ function ensureChromium() {
     console.log("Chromium: none found; installing Debian's chromium package (apt-get)…");
     const update = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
     const install =
-      update.status === 0 && spawnSync('apt-get', ['install', '-y', '-q', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      update.status === 0 &&
+      spawnSync('apt-get', ['install', '-y', '-q', 'chromium'], {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
     if (install && install.status === 0 && chromiumPath()) return true;
     console.error('Chromium: apt-get could not install chromium.');
     return false;
@@ -86,16 +90,24 @@ const built = step('build', bin('astro'), ['build'], { MARGINALIA_FIXTURES: '1' 
 if (built && haveChromium) {
   step('e2e', bin('playwright'), ['test'], { CI: process.env.CI ?? '1' });
 } else if (!values.only || values.only === 'e2e') {
-  results.push({ name: 'e2e', seconds: 0, ok: false, note: haveChromium ? 'not run: the build failed' : 'not run: no Chromium' });
+  results.push({
+    name: 'e2e',
+    seconds: 0,
+    ok: false,
+    note: haveChromium ? 'not run: the build failed' : 'not run: no Chromium',
+  });
 }
 
 const total = (performance.now() - t0) / 1000;
 console.log('\n━━ Summary');
-for (const r of results) console.log(`  ${r.ok ? 'ok    ' : 'FAILED'} ${r.name.padEnd(6)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.note}`);
+for (const r of results)
+  console.log(`  ${r.ok ? 'ok    ' : 'FAILED'} ${r.name.padEnd(6)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.note}`);
 console.log(`  total         ${total.toFixed(1).padStart(7)} s`);
 const { passed, failed, skipped, flaky } = counts();
 if (flaky) console.log(`  flaky: ${flaky} e2e test(s) passed only on their retry (see the list above)`);
 const layersFailed = results.filter((r) => !r.ok).length;
 console.log(`  layers: ${results.length - layersFailed} ok, ${layersFailed} failed`);
-console.log(`tests: ${passed} passed, ${failed + (layersFailed && !failed ? layersFailed : 0)} failed${skipped ? `, ${skipped} skipped` : ''}`);
+console.log(
+  `tests: ${passed} passed, ${failed + (layersFailed && !failed ? layersFailed : 0)} failed${skipped ? `, ${skipped} skipped` : ''}`,
+);
 process.exit(layersFailed ? 1 : 0);

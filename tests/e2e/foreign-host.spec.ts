@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { openEmbed, documentStyles, violations, pageErrors, expectImmuneToHostileCss, embedUrl, addWidgetScript } from './support/foreign.ts';
-import { SITE } from './support/ports.mjs';
+import { SITE } from '../../scripts/lib/ports.mjs';
 
 /**
  * The embedding path, proved with the test-only <test-probe> element: loaded from the site's

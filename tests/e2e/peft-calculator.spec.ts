@@ -1,7 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { openEmbed, documentStyles, violations, pageErrors, expectImmuneToHostileCss, embedUrl, addWidgetScript } from './support/foreign.ts';
-import { SITE } from './support/ports.mjs';
+import { SITE } from '../../scripts/lib/ports.mjs';
 
 type Calc = HTMLElement & { result: { trainableParams: number; totalParams: number; adapterBytes: number; memory: Record<string, { total: number }>; fits: Record<string, number[]> }; updateComplete: Promise<boolean> };
 

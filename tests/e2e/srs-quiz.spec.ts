@@ -2,7 +2,7 @@ import type { SrsQuiz } from '../../widgets/srs-quiz/srs-quiz.ts';
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { openEmbed, embedUrl, documentStyles, violations, pageErrors, expectImmuneToHostileCss } from './support/foreign.ts';
-import { SITE } from './support/ports.mjs';
+import { SITE } from '../../scripts/lib/ports.mjs';
 
 /**
  * <srs-quiz> on the foreign host (another origin, DESIGN.md's strict CSP), with the fixture decks

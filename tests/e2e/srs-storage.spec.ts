@@ -3,7 +3,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as tsfsrs from 'ts-fsrs';
 import { embedUrl, openEmbed, pageErrors } from './support/foreign.ts';
-import { FOREIGN, SITE } from './support/ports.mjs';
+import { FOREIGN, SITE } from '../../scripts/lib/ports.mjs';
 import { createScheduler } from '../../widgets/core/srs-schedule.ts';
 import { replay, type LogEntry } from '../../widgets/core/srs-log.ts';
 

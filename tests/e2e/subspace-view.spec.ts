@@ -10,7 +10,7 @@ import {
   embedUrl,
   addWidgetScript,
 } from './support/foreign.ts';
-import { SITE } from './support/ports.mjs';
+import { SITE } from '../../scripts/lib/ports.mjs';
 import { svd } from '../../widgets/core/svd.ts';
 import { energyShare, similarityGrid } from '../../widgets/core/subspace.ts';
 import { demoUpdate } from '../../widgets/subspace-view/demo.ts';

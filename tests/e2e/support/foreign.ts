@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { FOREIGN, SITE } from './ports.mjs';
+import { FOREIGN, SITE } from '../../../scripts/lib/ports.mjs';
 
 export interface EmbedOptions {
   tag: string;
@@ -64,7 +64,12 @@ export async function pageErrors(page: Page): Promise<string[]> {
 }
 
 /** Screenshots of one element, with and without the hostile stylesheet, must be identical. */
-export async function expectImmuneToHostileCss(page: Page, o: EmbedOptions, selector: string, ready: (p: Page) => Promise<void>) {
+export async function expectImmuneToHostileCss(
+  page: Page,
+  o: EmbedOptions,
+  selector: string,
+  ready: (p: Page) => Promise<void>,
+) {
   await openEmbed(page, o);
   await ready(page);
   const plain = await page.locator(selector).screenshot({ animations: 'disabled' });

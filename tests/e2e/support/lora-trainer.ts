@@ -47,7 +47,11 @@ export async function events(page: Page, type?: string) {
 export async function ready(el: Locator): Promise<void> {
   await el.scrollIntoViewIfNeeded();
   // before the module has loaded the element is not upgraded and these read undefined, not null
-  await expect.poll(() => el.evaluate((e) => customElements.get(e.localName) !== undefined), { timeout: 30_000 }).toBe(true);
-  await expect.poll(() => el.evaluate((e) => (e as TrainerApi).resolvedBackend ?? null), { timeout: 30_000 }).not.toBeNull();
+  await expect
+    .poll(() => el.evaluate((e) => customElements.get(e.localName) !== undefined), { timeout: 30_000 })
+    .toBe(true);
+  await expect
+    .poll(() => el.evaluate((e) => (e as TrainerApi).resolvedBackend ?? null), { timeout: 30_000 })
+    .not.toBeNull();
   await expect.poll(() => el.evaluate((e) => (e as TrainerApi).checksumW ?? null), { timeout: 30_000 }).not.toBeNull();
 }

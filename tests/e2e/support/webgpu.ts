@@ -2,7 +2,7 @@ import { expect, type Page } from '@playwright/test';
 
 /**
  * WebGPU tests FAIL (never skip) where no adapter appears in a worker, where the engine runs:
- * in CI that means the WebGPU flags (tests/e2e/support/chromium.mjs) did not take.
+ * in CI that means the WebGPU flags (scripts/lib/chromium.mjs) did not take.
  */
 export async function expectWorkerAdapter(page: Page): Promise<void> {
   const adapter = await page.evaluate(async () => {
@@ -13,5 +13,5 @@ export async function expectWorkerAdapter(page: Page): Promise<void> {
     w.terminate();
     return r;
   });
-  expect(adapter, 'no WebGPU adapter in a worker: check the WebGPU flags (tests/e2e/support/chromium.mjs)').not.toBeNull();
+  expect(adapter, 'no WebGPU adapter in a worker: check the WebGPU flags (scripts/lib/chromium.mjs)').not.toBeNull();
 }

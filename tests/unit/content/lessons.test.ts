@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ANATOMY, lessonSchema } from '../../../src/lib/lesson-schema.ts';
-import { bannedRuns, ngramHashes } from './ngrams.mjs';
+import { bannedRuns, ngramHashes } from '../../../scripts/lib/ngrams.mjs';
 
 const DIR = 'content/lessons';
 const lessons = readdirSync(DIR)

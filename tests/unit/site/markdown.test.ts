@@ -17,18 +17,24 @@ async function build(body: string, fm: Record<string, unknown> = { sources }): P
 
 describe('lesson Markdown pipeline', () => {
   it('renders inline and display math with KaTeX at build time', async () => {
-    const out = await build('Inline $h = W_0x$ and cited <Cite id="hu2021" /> <Cite id="dettmers2023" />.\n\n$$\n\\Delta W = BA\n$$\n');
+    const out = await build(
+      'Inline $h = W_0x$ and cited <Cite id="hu2021" /> <Cite id="dettmers2023" />.\n\n$$\n\\Delta W = BA\n$$\n',
+    );
     expect(out).toContain('katex');
     expect(out).toContain('katex-display');
     expect(out).not.toContain('katex-error');
   });
 
   it('fails on a formula KaTeX cannot parse instead of shipping red error text', async () => {
-    await expect(build('Broken $\\frac{a}{$ here. <Cite id="hu2021" /> <Cite id="dettmers2023" />')).rejects.toThrow(/KaTeX|parse error/i);
+    await expect(build('Broken $\\frac{a}{$ here. <Cite id="hu2021" /> <Cite id="dettmers2023" />')).rejects.toThrow(
+      /KaTeX|parse error/i,
+    );
   });
 
   it('fails on an unknown macro', async () => {
-    await expect(build('Bad $\\notamacro{x}$. <Cite id="hu2021" /> <Cite id="dettmers2023" />')).rejects.toThrow(/notamacro/);
+    await expect(build('Bad $\\notamacro{x}$. <Cite id="hu2021" /> <Cite id="dettmers2023" />')).rejects.toThrow(
+      /notamacro/,
+    );
   });
 
   it('numbers citations by their place in the sources list', async () => {
@@ -38,9 +44,9 @@ describe('lesson Markdown pipeline', () => {
   });
 
   it('fails on a citation key that matches no source, naming the key and the file', async () => {
-    await expect(build('See <Cite id="nobody2020" />. <Cite id="hu2021" /> <Cite id="dettmers2023" />')).rejects.toThrow(
-      /example\.mdx.*"nobody2020"/,
-    );
+    await expect(
+      build('See <Cite id="nobody2020" />. <Cite id="hu2021" /> <Cite id="dettmers2023" />'),
+    ).rejects.toThrow(/example\.mdx.*"nobody2020"/);
   });
 
   it('fails when a listed source is never cited', async () => {

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dir = fileURLToPath(new URL('../../fixtures/foreign/', import.meta.url));
+const dir = fileURLToPath(new URL('../../tests/fixtures/foreign/', import.meta.url));
 
 /**
  * DESIGN.md's policy for embedders, with or without worker-src.
@@ -30,25 +30,29 @@ export function strictCsp(siteOrigin, withWorker) {
   ].join('; ');
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 
 /** An http.Server for the foreign host embedding `site` (not yet listening). @param {string} site */
 export function createForeignServer(site) {
   return createServer(async (req, res) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const name = url.pathname.replace(/^\/+/, '') || 'embed.html';
-  if (!/^[a-z0-9-]+\.(html|js|css)$/.test(name)) return void res.writeHead(404).end('not found');
-  try {
-    let body = await readFile(join(dir, name), 'utf8');
-    body = body.replaceAll('%SITE%', site);
-    res.writeHead(200, {
-      'Content-Type': TYPES[/** @type {keyof typeof TYPES} */ (extname(name))],
-      'Content-Security-Policy': strictCsp(site, url.searchParams.get('worker') !== '0'),
-      'Cache-Control': 'no-store',
-    });
-    res.end(body);
-  } catch {
-    res.writeHead(404).end('not found');
-  }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const name = url.pathname.replace(/^\/+/, '') || 'embed.html';
+    if (!/^[a-z0-9-]+\.(html|js|css)$/.test(name)) return void res.writeHead(404).end('not found');
+    try {
+      let body = await readFile(join(dir, name), 'utf8');
+      body = body.replaceAll('%SITE%', site);
+      res.writeHead(200, {
+        'Content-Type': TYPES[/** @type {keyof typeof TYPES} */ (extname(name))],
+        'Content-Security-Policy': strictCsp(site, url.searchParams.get('worker') !== '0'),
+        'Cache-Control': 'no-store',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
   });
 }

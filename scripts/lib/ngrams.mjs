@@ -3,7 +3,12 @@ import { createHash } from 'node:crypto';
 
 /** Lowercase words of a text (letters and digits; apostrophes and punctuation dropped). @param {string} text */
 export function words(text) {
-  return (text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []);
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKC')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** @param {string} gram */

@@ -1,13 +1,14 @@
 // @ts-check
 /**
- * The one server process the e2e tests use: the built site (dist/) on SITE_PORT and the foreign
- * host on FOREIGN_PORT, both on 127.0.0.1.
+ * The one server process the e2e tests (playwright.config.ts) and the browser benches use: the
+ * built site ($MARGINALIA_OUT_DIR, default dist/) on SITE_PORT and the foreign host on
+ * FOREIGN_PORT, both on 127.0.0.1.
  */
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { createSiteServer } from '../../../scripts/serve.mjs';
-import { createForeignServer } from './foreign-server.mjs';
-import { SITE, SITE_PORT, FOREIGN_PORT } from './ports.mjs';
+import { createSiteServer } from './serve.mjs';
+import { createForeignServer } from './lib/foreign-server.mjs';
+import { SITE, SITE_PORT, FOREIGN_PORT } from './lib/ports.mjs';
 
 const dist = resolve(process.env.MARGINALIA_OUT_DIR ?? 'dist');
 if (!existsSync(resolve(dist, 'index.html'))) {
