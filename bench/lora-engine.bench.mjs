@@ -45,7 +45,7 @@ try {
   // Longest main-thread task while the engine trains (CPU backend): worker, then main thread.
   const longest = async (p) =>
     p.evaluate(async () => {
-      const t = await window.marginaliaEngine.createRemoteTrainer({ seed: 1 }, { backend: 'cpu' });
+      const t = await window.marginaliaEngine.createRemoteSession({ seed: 1 }, { backend: 'cpu' });
       await t.train(20);
       const long = [];
       const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => long.push(e.duration)));

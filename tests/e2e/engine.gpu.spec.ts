@@ -69,7 +69,7 @@ test('50-step loss curves: WebGPU equals the CPU session within 1e-3 (dropout, C
   const out = await page.evaluate(async (cs) => {
     const res = [];
     for (const c of cs) {
-      const t = await window.marginaliaEngine!.createRemoteTrainer(c, { backend: 'webgpu' });
+      const t = await window.marginaliaEngine!.createRemoteSession(c, { backend: 'webgpu' });
       const r = await t.train(50);
       const stats = (await (t as unknown as Debuggable).debug('gpu-stats')) as GpuStats;
       const state = await t.state();
@@ -90,7 +90,7 @@ test('50-step loss curves: WebGPU equals the CPU session within 1e-3 (dropout, C
 test('auto on the software fallback adapter: CPU, with the reason', async ({ page }) => {
   await openEngine(page);
   const report = await page.evaluate(async () => {
-    const t = await window.marginaliaEngine!.createRemoteTrainer({}, { backend: 'auto' });
+    const t = await window.marginaliaEngine!.createRemoteSession({}, { backend: 'auto' });
     t.dispose();
     return t.report;
   });
@@ -106,7 +106,7 @@ test('efficiency: after warm-up a step creates no buffers or bind groups, ≤ 1 
 }) => {
   await openEngine(page);
   const out = await page.evaluate(async () => {
-    const t = await window.marginaliaEngine!.createRemoteTrainer({ seed: 1, dropout: 0.1 }, { backend: 'webgpu' });
+    const t = await window.marginaliaEngine!.createRemoteSession({ seed: 1, dropout: 0.1 }, { backend: 'webgpu' });
     const d = t as unknown as Debuggable;
     await t.train(40); // warm-up
     await d.debug('instrument');
@@ -132,7 +132,7 @@ test('device lost mid-training (device.destroy()): continues on the CPU, recover
 }) => {
   await openEngine(page);
   const out = await page.evaluate(async () => {
-    const t = await window.marginaliaEngine!.createRemoteTrainer({ seed: 11 }, { backend: 'webgpu' });
+    const t = await window.marginaliaEngine!.createRemoteSession({ seed: 11 }, { backend: 'webgpu' });
     const d = t as unknown as Debuggable;
     const recovers: { reason: string; lr: number }[] = [];
     const backends: { backend: string; reason: string }[] = [];
@@ -180,7 +180,7 @@ test('divergence on the GPU (huge lr): rollback and halved lr, from the GPU non-
 }) => {
   await openEngine(page);
   const out = await page.evaluate(async () => {
-    const t = await window.marginaliaEngine!.createRemoteTrainer({ seed: 1, lr: 50 }, { backend: 'webgpu' });
+    const t = await window.marginaliaEngine!.createRemoteSession({ seed: 1, lr: 50 }, { backend: 'webgpu' });
     const events: { reason: string; lr: number }[] = [];
     const off = t.onRecover((e) => events.push(e));
     const r = await t.train(100);

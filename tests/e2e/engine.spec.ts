@@ -22,10 +22,10 @@ test.describe('engine (CPU, no WebGPU)', () => {
   test('auto without an adapter: CPU in the worker, with the reason; curve equals the core', async ({ page }) => {
     const errors = await openEngine(page);
     const out = await page.evaluate(async () => {
-      const t = await window.marginaliaEngine!.createRemoteTrainer({ seed: 7 }, { backend: 'auto' });
+      const t = await window.marginaliaEngine!.createRemoteSession({ seed: 7 }, { backend: 'auto' });
       const progress: number[] = [];
       const r = await t.train(60, (p) => progress.push(...p.losses));
-      const host = await window.marginaliaEngine!.engineHost();
+      const host = await window.marginaliaEngine!.engineThread();
       const state = await t.state();
       t.dispose();
       return { report: t.report, losses: Array.from(r.losses), progress, host, state };
@@ -45,7 +45,7 @@ test.describe('engine (CPU, no WebGPU)', () => {
   test('forced webgpu without an adapter: CPU with the reason', async ({ page }) => {
     await openEngine(page);
     const report = await page.evaluate(async () => {
-      const t = await window.marginaliaEngine!.createRemoteTrainer({}, { backend: 'webgpu' });
+      const t = await window.marginaliaEngine!.createRemoteSession({}, { backend: 'webgpu' });
       t.dispose();
       return t.report;
     });
@@ -66,8 +66,8 @@ test.describe('engine (CPU, no WebGPU)', () => {
           workers.push(String(url));
         }
       };
-      const a = await api.createRemoteTrainer({ seed: 1 }, { backend: 'cpu' });
-      const b = await api.createRemoteTrainer({ seed: 2, scenario: 'classify-2d' }, { backend: 'cpu' });
+      const a = await api.createRemoteSession({ seed: 1 }, { backend: 'cpu' });
+      const b = await api.createRemoteSession({ seed: 2, scenario: 'classify-2d' }, { backend: 'cpu' });
       const long = a.train(1_000_000);
       const queued = a.train(10);
       const other = await b.train(20);
@@ -77,11 +77,11 @@ test.describe('engine (CPU, no WebGPU)', () => {
       const r2 = await queued;
       const r3 = await a.train(5);
       const grid = await b.gridProbabilities();
-      const hostBefore = await api.engineHost();
+      const hostBefore = await api.engineThread();
       a.dispose();
       b.dispose();
       await new Promise((r) => setTimeout(r, 100));
-      const hostAfter = await api.engineHost();
+      const hostAfter = await api.engineThread();
       window.Worker = Orig;
       return {
         workers: workers.length,
@@ -109,7 +109,7 @@ test.describe('engine (CPU, no WebGPU)', () => {
   test('divergence (huge lr): rollback, lr halved, recover events', async ({ page }) => {
     await openEngine(page);
     const out = await page.evaluate(async () => {
-      const t = await window.marginaliaEngine!.createRemoteTrainer({ lr: 50 }, { backend: 'cpu' });
+      const t = await window.marginaliaEngine!.createRemoteSession({ lr: 50 }, { backend: 'cpu' });
       const events: { reason: string; lr: number }[] = [];
       const off = t.onRecover((e) => events.push(e));
       const r = await t.train(80);
@@ -136,13 +136,13 @@ test.describe('engine (CPU, no WebGPU)', () => {
       const api = window.marginaliaEngine!;
       const tryCreate = async (config: Record<string, unknown>, backend = 'cpu') => {
         try {
-          await api.createRemoteTrainer(config, { backend: backend as 'cpu' });
+          await api.createRemoteSession(config, { backend: backend as 'cpu' });
           return null;
         } catch (e) {
           return { name: (e as Error).name, field: (e as { field?: string }).field, message: (e as Error).message };
         }
       };
-      const t = await api.createRemoteTrainer({}, { backend: 'cpu' });
+      const t = await api.createRemoteSession({}, { backend: 'cpu' });
       let configure: unknown = null;
       try {
         await t.configure({ rank: 65 });
@@ -180,7 +180,7 @@ test.describe('engine (CPU, no WebGPU)', () => {
   test('adapter round trip through the worker: snapshot, ΔW, export/import, merge', async ({ page }) => {
     await openEngine(page);
     const out = await page.evaluate(async () => {
-      const t = await window.marginaliaEngine!.createRemoteTrainer({ seed: 3 }, { backend: 'cpu' });
+      const t = await window.marginaliaEngine!.createRemoteSession({ seed: 3 }, { backend: 'cpu' });
       await t.train(50);
       await t.saveAdapter('a');
       const zip = await t.exportAdapter('a');
@@ -218,7 +218,7 @@ test.describe('engine without a worker (foreign host, CSP without worker-src)', 
     await page.goto(embedUrl({ tag: 'engine-probe', worker: false }));
     await page.waitForFunction(() => window.marginaliaEngine !== undefined);
     const out = await page.evaluate(async () => {
-      const t = await window.marginaliaEngine!.createRemoteTrainer({ seed: 7 }, { backend: 'auto' });
+      const t = await window.marginaliaEngine!.createRemoteSession({ seed: 7 }, { backend: 'auto' });
       // Long tasks while training (the slices should stay far below 50 ms).
       const long: number[] = [];
       const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
@@ -228,7 +228,7 @@ test.describe('engine without a worker (foreign host, CSP without worker-src)', 
       const r = await t.train(60);
       clearInterval(timer);
       obs.disconnect();
-      const host = await window.marginaliaEngine!.engineHost();
+      const host = await window.marginaliaEngine!.engineThread();
       t.dispose();
       return { report: t.report, losses: Array.from(r.losses), host, long, ticks };
     });
@@ -246,7 +246,7 @@ test.describe('engine without a worker (foreign host, CSP without worker-src)', 
     await page.goto(embedUrl({ tag: 'engine-probe' }));
     await page.waitForFunction(() => window.marginaliaEngine !== undefined);
     const report = await page.evaluate(async () => {
-      const t = await window.marginaliaEngine!.createRemoteTrainer({}, { backend: 'cpu' });
+      const t = await window.marginaliaEngine!.createRemoteSession({}, { backend: 'cpu' });
       await t.train(5);
       t.dispose();
       return t.report;

@@ -33,7 +33,15 @@
  *    VAL_SIZE validation set (stream 4) with noise of the same law (stream 8). A rank well above
  *    trueRank fits the noise: lower training loss, higher validation loss.
  */
-import { CLASSIFY, CLASSIFY_GRID, DEFAULT_TRAIN_SIZE, DEFAULT_TRUE_RANK, MLP64, type LayerSpec, type ScenarioName } from './scenario-shapes.ts';
+import {
+  CLASSIFY,
+  CLASSIFY_GRID,
+  DEFAULT_TRAIN_SIZE,
+  DEFAULT_TRUE_RANK,
+  MLP64,
+  type LayerSpec,
+  type ScenarioName,
+} from './scenario-shapes.ts';
 
 export * from './scenario-shapes.ts';
 import { createLinear, type LoraLinear } from './lora.ts';
@@ -42,7 +50,6 @@ import { addScaled, matmul, zeros, type Matrix } from './matrix.ts';
 import { backward, createMlp, createWorkspace, forward, trainableTensors } from './mlp.ts';
 import { createOptimizer, optimizerStep } from './optim.ts';
 import { createRng, deriveSeed, fillNormal, uniform, type Rng } from './rng.ts';
-
 
 /** Seed sub-streams of `baseSeed` (see the file comment). */
 export const BASE_STREAM = Object.freeze({
@@ -68,7 +75,6 @@ export const ROTATION = Math.PI / 3;
 export const POOL_SIZE = 4096;
 export const VAL_SIZE = 512;
 export const PROBE_SIZE = 64;
-
 
 /** Frozen base parameters of one layer. Never mutated: models copy them. */
 export interface BaseLayer {
@@ -126,7 +132,6 @@ export interface Scenario {
   readonly baseValAccuracy: number | null;
 }
 
-
 export function createScenario(name: ScenarioName, opts: ScenarioOptions): Scenario {
   switch (name) {
     case 'low-rank-shift':
@@ -150,7 +155,6 @@ export function baseLayers(s: Scenario): LoraLinear[] {
 
 // ---------------------------------------------------------------------------------------------
 // low-rank-shift and overfit
-
 
 /** W_ℓ ~ N(0, 1/k) and b_ℓ ~ N(0, BIAS_STD²), in layer order W, b, from one stream. */
 function gaussianBase(
@@ -227,7 +231,6 @@ function lowRankShift(opts: ScenarioOptions, noisy: boolean): Scenario {
 
 // ---------------------------------------------------------------------------------------------
 // classify-2d
-
 
 /** Base training: full-batch Adam, this many steps at this learning rate, on this many points. */
 export const CLASSIFY_BASE_STEPS = 150;

@@ -1,5 +1,5 @@
 /**
- * `createRemoteTrainer` (types.ts): the page side of the training engine.
+ * `createRemoteSession` (types.ts): the page side of the training engine.
  *
  * One engine per page, shared by every trainer on it (STYLE.md §7): a module-level
  * `PageEngine`, created lazily by the first trainer, reference-counted, and torn down — worker
@@ -15,6 +15,7 @@ import {
   fromWireError,
   parseMessage,
   request,
+  toWireError,
   type EngineEvent,
   type EngineMessage,
   type EngineOp,
@@ -23,9 +24,10 @@ import {
 } from './protocol.ts';
 import type {
   BackendReport,
-  CreateRemoteTrainer,
+  CreateRemoteSession,
   EngineOptions,
-  RemoteTrainer,
+  EngineThread,
+  RemoteSession,
   TrainOutcome,
   TrainProgress,
 } from './types.ts';
@@ -35,7 +37,7 @@ import defaultWorkerUrl from './engine.worker.ts?worker&url';
 export const MAIN_THREAD_SLICE_MS = 8;
 
 interface Transport {
-  readonly host: 'worker' | 'main-thread';
+  readonly host: EngineThread;
   /** Why the engine runs on the main thread (null in a worker). */
   readonly fallbackReason: string | null;
   send(req: EngineRequest): void;
@@ -207,15 +209,7 @@ async function mainThreadTransport(engine: PageEngine, reason: string): Promise<
     send: (req) => {
       host.handle(req).then(
         (result) => deliver({ kind: 'response', id: req.id, ok: true, result }),
-        (error: unknown) => {
-          const e = error instanceof Error ? error : new Error(String(error));
-          deliver({
-            kind: 'response',
-            id: req.id,
-            ok: false,
-            error: { name: e.name, message: e.message, ...fieldOf(e) },
-          });
-        },
+        (error: unknown) => deliver({ kind: 'response', id: req.id, ok: false, error: toWireError(error) }),
       );
     },
     close: () => {
@@ -225,12 +219,8 @@ async function mainThreadTransport(engine: PageEngine, reason: string): Promise<
   };
 }
 
-const fieldOf = (e: Error): { field?: string } => {
-  const f = (e as { field?: unknown }).field;
-  return typeof f === 'string' ? { field: f } : {};
-};
-
-class Trainer implements RemoteTrainer {
+/** The page's handle on one session in the engine: every call is a request to it, answered in order. */
+class SessionClient implements RemoteSession {
   report: BackendReport;
   private trainSeq = 0;
   private disposed = false;
@@ -334,7 +324,7 @@ class Trainer implements RemoteTrainer {
  * or reuses the page's engine, and resolves once the trainer's session exists. `report` says
  * which backend it got and where it runs, and why.
  */
-export const createRemoteTrainer: CreateRemoteTrainer = async (config, options: EngineOptions = {}) => {
+export const createRemoteSession: CreateRemoteSession = async (config, options: EngineOptions = {}) => {
   resolveConfig(config);
   const backend = options.backend ?? 'auto';
   if (!['auto', 'webgpu', 'cpu'].includes(backend)) {
@@ -345,7 +335,7 @@ export const createRemoteTrainer: CreateRemoteTrainer = async (config, options: 
     const engine = await enginePromise;
     const id = nextTrainerId++;
     const created = await engine.call(id, 'create', { config, backend });
-    return new Trainer(id, engine, created.report, release);
+    return new SessionClient(id, engine, created.report, release);
   } catch (error) {
     release();
     throw error;
@@ -353,6 +343,9 @@ export const createRemoteTrainer: CreateRemoteTrainer = async (config, options: 
 };
 
 /** The page engine's host ('worker' or 'main-thread'), for tests; null when none is running. */
-export async function engineHost(): Promise<'worker' | 'main-thread' | null> {
+export async function engineThread(): Promise<EngineThread | null> {
   return shared ? (await shared.engine).transport.host : null;
 }
+
+/** @deprecated temporary alias, removed after the element split */
+export { createRemoteSession as createRemoteTrainer };

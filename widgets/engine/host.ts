@@ -18,37 +18,17 @@ import {
   type TrainResult,
 } from '../core/trainer.ts';
 import { copy } from '../core/matrix.ts';
+import { cpuBackend, DeviceLostError, type DebugAction, type TrainBackend } from '../core/train-backend.ts';
 import { chooseBackend, type GpuLike } from './backend-choice.ts';
-import type { DebugAction, EngineEvent, EngineOps, EngineRequest } from './protocol.ts';
+import type { EngineEvent, EngineOps, EngineRequest } from './protocol.ts';
 import { SliceSizer, yieldToEventLoop } from './slicer.ts';
-import type { BackendChoice, BackendReport, EngineHost as HostKind, TensorSnapshot, TrainerState } from './types.ts';
-
-/** What trains a session: the session itself, or a GPU mirror of it. */
-export interface TrainBackend {
-  readonly kind: 'cpu' | 'webgpu';
-  /**
-   * Trains `steps` steps. On return the session holds the result (tensors, optimiser, guard,
-   * step, lr). A GPU backend rejects with `DeviceLostError` when its device is gone; the session
-   * then still holds the state after the last chunk that completed.
-   */
-  train(steps: number): Promise<TrainResult> | TrainResult;
-  /** Steps per call the backend prefers (GPU: its chunk), or null to size by time. */
-  readonly chunkSteps: number | null;
-  /** The session changed outside training (reset, adapters, merge): reload before the next step. */
-  invalidate(): void;
-  dispose(): void;
-}
-
-/** The GPU is gone (device lost or destroyed): continue on the CPU. */
-export class DeviceLostError extends Error {
-  override name = 'DeviceLostError';
-}
+import type { BackendChoice, BackendReport, EngineThread, TensorSnapshot, TrainerState } from './types.ts';
 
 /** Builds a GPU backend for a session (the worker passes one; the main thread has none). */
 export type GpuBackendFactory = (session: TrainerSession, adapter: GPUAdapter) => Promise<TrainBackend>;
 
 export interface HostOptions {
-  readonly host: HostKind;
+  readonly host: EngineThread;
   /** Posts an event to the page (with the buffers to transfer). */
   readonly emit: (event: EngineEvent, transfer: ArrayBuffer[]) => void;
   /** Target length of one training slice, ms (main thread: ≤ 8). */
@@ -66,7 +46,7 @@ export interface HostOptions {
   readonly debug?: (action: DebugAction) => unknown;
 }
 
-interface TrainerEntry {
+interface SessionEntry {
   readonly id: number;
   session: TrainerSession;
   backend: TrainBackend;
@@ -85,18 +65,8 @@ interface TrainerEntry {
 /** Least time between two validation-loss evaluations during training, ms. */
 const VAL_EVERY_MS = 250;
 
-export function cpuBackend(session: TrainerSession): TrainBackend {
-  return {
-    kind: 'cpu',
-    chunkSteps: null,
-    train: (steps) => session.train(steps),
-    invalidate: () => {},
-    dispose: () => {},
-  };
-}
-
 export class EngineHost {
-  private readonly trainers = new Map<number, TrainerEntry>();
+  private readonly trainers = new Map<number, SessionEntry>();
   private readonly now: () => number;
   private readonly yieldTask: () => Promise<void>;
   private readonly progressMs: number;
@@ -142,7 +112,7 @@ export class EngineHost {
     if (this.trainers.has(id)) throw new LoraStateError(`trainer ${id} exists already`);
     const session = createSession(args.config);
     const choice = args.backend;
-    const entry: TrainerEntry = {
+    const entry: SessionEntry = {
       id,
       session,
       choice,
@@ -186,7 +156,7 @@ export class EngineHost {
     }
   }
 
-  private async run(t: TrainerEntry, req: EngineRequest): Promise<unknown> {
+  private async run(t: SessionEntry, req: EngineRequest): Promise<unknown> {
     if (t.disposed) throw new LoraStateError(`trainer ${t.id} was disposed`);
     const s = t.session;
     const args = req.args as Record<string, unknown> | null;
@@ -246,7 +216,7 @@ export class EngineHost {
   }
 
   /** A new session for a new configuration, keeping the saved adapters that fit it. */
-  private async configure(t: TrainerEntry, config: EngineOps['configure']['args']['config']): Promise<void> {
+  private async configure(t: SessionEntry, config: EngineOps['configure']['args']['config']): Promise<void> {
     resolveConfig(config); // throws LoraConfigError naming the field, before anything changes
     const old = t.session;
     const next = createSession(config);
@@ -262,7 +232,7 @@ export class EngineHost {
   }
 
   /** After the model's shape changed: a new backend of the same kind for the current session. */
-  private async rebuildBackend(t: TrainerEntry): Promise<void> {
+  private async rebuildBackend(t: SessionEntry): Promise<void> {
     const wasGpu = t.backend.kind === 'webgpu';
     t.backend.dispose();
     t.backend = cpuBackend(t.session);
@@ -273,12 +243,12 @@ export class EngineHost {
       this.setReport(t, { backend: backend.kind, host: this.options.host, reason });
   }
 
-  private setReport(t: TrainerEntry, report: BackendReport): void {
+  private setReport(t: SessionEntry, report: BackendReport): void {
     t.report = report;
     this.options.emit({ kind: 'backend', trainer: t.id, report }, []);
   }
 
-  private async train(t: TrainerEntry, req: EngineRequest<'train'>): Promise<EngineOps['train']['result']> {
+  private async train(t: SessionEntry, req: EngineRequest<'train'>): Promise<EngineOps['train']['result']> {
     const { steps, seq } = req.args;
     if (!Number.isInteger(steps) || steps < 0)
       throw new RangeError(`train: steps must be an integer ≥ 0, got ${steps}`);
@@ -338,7 +308,7 @@ export class EngineHost {
     };
   }
 
-  private progress(t: TrainerEntry, id: number, losses: Float32Array, from: number, to: number, final = false): void {
+  private progress(t: SessionEntry, id: number, losses: Float32Array, from: number, to: number, final = false): void {
     const part = losses.slice(from, to);
     // The validation loss (a forward pass over the whole validation set) at most every
     // VAL_EVERY_MS and at the end of a call; in between, progress carries the last one.
@@ -361,7 +331,7 @@ export class EngineHost {
     );
   }
 
-  private stateOf(t: TrainerEntry): TrainerState {
+  private stateOf(t: SessionEntry): TrainerState {
     const s = t.session;
     return {
       step: s.step,

@@ -16,6 +16,7 @@
 import { LoraConfigError, LoraStateError, type TrainerConfig } from '../core/trainer-config.ts';
 import type { AdapterSet, RecoverRecord } from '../core/trainer.ts';
 import type { Matrix } from '../core/matrix.ts';
+import type { DebugAction } from '../core/train-backend.ts';
 import type { BackendChoice, BackendReport, TensorSnapshot, TrainerState } from './types.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -51,8 +52,6 @@ export interface EngineOps {
   /** Test hooks (the engine-probe fixture): see host.ts. */
   debug: { args: { action: DebugAction }; result: unknown };
 }
-
-export type DebugAction = 'lose-device' | 'instrument' | 'gpu-stats';
 
 export type EngineOp = keyof EngineOps;
 

@@ -13,7 +13,7 @@ import type { Matrix } from '../core/matrix.ts';
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 export type ResolvedBackend = 'webgpu' | 'cpu';
 /** Where the engine runs: in the shared worker, or on the main thread in slices. */
-export type EngineHost = 'worker' | 'main-thread';
+export type EngineThread = 'worker' | 'main-thread';
 
 export interface EngineOptions {
   backend?: BackendChoice;
@@ -24,7 +24,7 @@ export interface EngineOptions {
 /** Why the engine runs where and how it does; sent on creation and on every change. */
 export interface BackendReport {
   backend: ResolvedBackend;
-  host: EngineHost;
+  host: EngineThread;
   /** Human-readable: "WebGPU adapter is a software fallback", "no WebGPU adapter", "worker blocked by the page's CSP", … */
   reason: string;
 }
@@ -75,7 +75,8 @@ export interface TensorSnapshot {
   }[];
 }
 
-export interface RemoteTrainer {
+/** A training session in the engine (a worker or the main thread), as the page sees it: every method is a request. */
+export interface RemoteSession {
   readonly id: number;
   /** Current backend and why; updated after a device loss or fallback. */
   readonly report: BackendReport;
@@ -109,8 +110,13 @@ export interface RemoteTrainer {
 }
 
 /**
- * `createRemoteTrainer(config, options)` in widgets/engine/client.ts: validates the config
+ * `createRemoteSession(config, options)` in widgets/engine/client.ts: validates the config
  * (rejecting with LoraConfigError naming the field), starts or reuses the page's one worker
  * (falling back to the main thread with a reason), and resolves once the session exists.
  */
-export type CreateRemoteTrainer = (config: TrainerConfig, options?: EngineOptions) => Promise<RemoteTrainer>;
+export type CreateRemoteSession = (config: TrainerConfig, options?: EngineOptions) => Promise<RemoteSession>;
+
+/** @deprecated temporary alias, removed after the element split */
+export type RemoteTrainer = RemoteSession;
+/** @deprecated temporary alias, removed after the element split */
+export type CreateRemoteTrainer = CreateRemoteSession;

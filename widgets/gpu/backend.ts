@@ -5,13 +5,12 @@
  * fails validation, the chunk's data draws are undone (`setDataCursor`) and the engine continues
  * on the CPU from the last completed chunk — the same curve, had the GPU not failed.
  */
-import type { TrainerSession, TrainResult } from '../core/trainer.ts';
-import type { DebugAction } from '../engine/protocol.ts';
-import { DeviceLostError, type TrainBackend } from '../engine/host.ts';
+import type { TrainerSession, TrainResult } from '../core/session.ts';
+import { DeviceLostError, type DebugAction, type TrainBackend } from '../core/train-backend.ts';
 import { DeviceHub } from './device.ts';
 import { buildPlan } from './plan.ts';
 import { finishChunk, planSpecFor, prepareChunk } from './state.ts';
-import { GpuTrainer, GpuValidationError } from './trainer.ts';
+import { GpuStepper, GpuValidationError } from './stepper.ts';
 
 /** Steps per submit (and per loss readback: one map per chunk, so ≥ 10 keeps "≤ 1 map per 10 steps"). */
 export const CHUNK_STEPS = 20;
@@ -28,7 +27,7 @@ export async function createGpuBackend(
   const chunk = options.chunk ?? CHUNK_STEPS;
   const plan = buildPlan(planSpecFor(session, chunk, options.matmul));
   const view = session.modelView();
-  const gpu = await GpuTrainer.create(device, plan, {
+  const gpu = await GpuStepper.create(device, plan, {
     W: view.layers.map((l) => l.W.data),
     bias: view.layers.map((l) => l.bias),
     poolX: session.scenario.train.X.data,

@@ -2,7 +2,7 @@
  * The worker's one GPUDevice (STYLE.md §7), requested lazily by the first trainer that gets
  * WebGPU and shared by all of them. It asks for no limits above WebGPU's defaults: the kernels
  * bind at most 5 storage buffers per stage, use 2 KB of workgroup memory and 256 invocations per
- * workgroup; GpuTrainer.create checks the largest buffer against maxStorageBufferBindingSize.
+ * workgroup; GpuStepper.create checks the largest buffer against maxStorageBufferBindingSize.
  * When the device is lost (or destroyed) the hub forgets it, so a later trainer gets a new one;
  * trainers on the lost device notice (`isLost`) and the engine continues them on the CPU.
  * Validation errors nobody captured are recorded (`errors`) for the tests, and fail the chunk.

@@ -8,7 +8,7 @@
  * Float arithmetic: products accumulate in float64 here (like the core) and are stored as
  * float32; the GPU accumulates in float32. Tests allow for the difference.
  */
-import type { TrainerSession, TrainResult } from '../core/trainer.ts';
+import type { TrainerSession, TrainResult } from '../core/session.ts';
 import { GUARD, GUARD_WORDS, KERNELS, STATUS } from './kernels.ts';
 import { buildPlan, type BufferBinding, type Dispatch, type Plan } from './plan.ts';
 import { finishChunk, planSpecFor, prepareChunk, readbackLayout } from './state.ts';
@@ -271,7 +271,7 @@ export function runStep(plan: Plan, bufs: Record<string, EmuBuffer>, step: numbe
 
 /**
  * The GPU backend's chunk loop with the kernels' CPU twins instead of a device: uploads the
- * frozen weights and the pool once, then per chunk does what trainer.ts encodes (state copies
+ * frozen weights and the pool once, then per chunk does what stepper.ts encodes (state copies
  * when dirty, `steps` × the plan, readback). For Node tests of plan.ts and state.ts.
  */
 export function emulatedBackend(session: TrainerSession, chunk: number) {

@@ -1,6 +1,6 @@
 /**
  * The GPU training step as data: which buffers exist (sizes in 4-byte words) and which kernel
- * runs on which buffers with which uniform values, in order. Pure: trainer.ts turns a plan into
+ * runs on which buffers with which uniform values, in order. Pure: stepper.ts turns a plan into
  * buffers, pipelines and bind groups (once) and encodes it (every step); emulate.ts runs the
  * same plan with the kernels' CPU twins, so Node tests check every offset and stride.
  *
@@ -19,7 +19,7 @@
  */
 import type { LossKind } from '../core/loss.ts';
 import type { OptimizerKind } from '../core/optim.ts';
-import { GOOD_FACTOR, LOSS_EMA, SPIKE_FLOOR } from '../core/trainer.ts';
+import { GOOD_FACTOR, LOSS_EMA, SPIKE_FLOOR } from '../core/divergence-guard.ts';
 import { ADAM_DEFAULTS } from '../core/optim.ts';
 import { GUARD_WORDS, KERNELS, TILE, WG1, type KernelName } from './kernels.ts';
 

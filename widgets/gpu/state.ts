@@ -9,7 +9,7 @@
  * m|v (2P) · good params|m|v (3P) — the order of the buffers `losses`, `guard`, `params`, `opt`,
  * `good` (plan.ts), so one copy per buffer fills it.
  */
-import type { RecoverRecord, TrainerSession, TrainingState, TrainResult } from '../core/trainer.ts';
+import type { RecoverRecord, TrainerSession, TrainingState, TrainResult } from '../core/session.ts';
 import { GUARD, GUARD_WORDS, STATUS } from './kernels.ts';
 import type { Plan } from './plan.ts';
 

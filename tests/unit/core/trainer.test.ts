@@ -281,7 +281,7 @@ describe('configuration errors name the field', () => {
   });
 });
 
-describe('adapters: save, use (hot swap), snapshot, import/export', () => {
+describe('adapters: save, use (hot swap), restore, import/export', () => {
   it('hot-swaps adapters on the same frozen base', () => {
     const s = createSession({ seed: 1 });
     const w0 = s.checksumW();
@@ -306,20 +306,20 @@ describe('adapters: save, use (hot swap), snapshot, import/export', () => {
     expect(s.adapters).toEqual(['second']);
   });
 
-  it('a saved adapter is a copy; snapshot/restore round-trips A and B', () => {
+  it('a saved adapter is a copy; adapterWeights()/restoreAdapter round-trips A and B', () => {
     const s = createSession({ rank: 2 });
     s.train(30);
-    const snap = s.snapshot();
+    const live = s.adapterWeights();
     s.saveAdapter('a');
     const saved = s.adapterWeights('a');
     saved.A['fc1'].data[0] += 1; // mutating a returned copy changes nothing inside
-    expect(adapterMaxAbsDiff(s.adapterWeights('a'), snap)).toBe(0);
+    expect(adapterMaxAbsDiff(s.adapterWeights('a'), live)).toBe(0);
     s.train(30);
-    expect(adapterMaxAbsDiff(s.snapshot(), snap)).toBeGreaterThan(0);
-    s.restore(snap);
-    expect(adapterMaxAbsDiff(s.snapshot(), snap)).toBe(0);
+    expect(adapterMaxAbsDiff(s.adapterWeights(), live)).toBeGreaterThan(0);
+    s.restoreAdapter(live);
+    expect(adapterMaxAbsDiff(s.adapterWeights(), live)).toBe(0);
     const other = createSession({ rank: 4 });
-    expect(() => other.restore(snap)).toThrow(/rank 2/);
+    expect(() => other.restoreAdapter(live)).toThrow(/rank 2/);
   });
 
   it('deltaW = s·B·A of the named layer, with rank ≤ r', () => {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSession, LoraConfigError, LoraStateError, type TrainerSession } from '../../../widgets/core/trainer.ts';
-import {
-  cpuBackend,
-  DeviceLostError,
-  EngineHost,
-  type HostOptions,
-  type TrainBackend,
-} from '../../../widgets/engine/host.ts';
+import { cpuBackend, DeviceLostError, type TrainBackend } from '../../../widgets/core/train-backend.ts';
+import { EngineHost, type HostOptions } from '../../../widgets/engine/host.ts';
 import { request, type EngineEvent, type EngineOp, type EngineOps } from '../../../widgets/engine/protocol.ts';
 
 function makeHost(extra: Partial<HostOptions> = {}) {

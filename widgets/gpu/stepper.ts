@@ -22,7 +22,7 @@ interface KernelPipeline {
   readonly group0: GPUBindGroupLayout;
 }
 
-/** Pipelines are per device and shared by every trainer on it. */
+/** Pipelines are per device and shared by every stepper on it. */
 const pipelineCache = new WeakMap<GPUDevice, Map<KernelName, Promise<KernelPipeline>>>();
 const stepLayouts = new WeakMap<GPUDevice, GPUBindGroupLayout>();
 
@@ -84,7 +84,8 @@ const COPY_DST = 0x08;
 const UNIFORM = 0x40;
 const MAP_READ = 0x01;
 
-export class GpuTrainer {
+/** Runs chunks of training steps of one plan on one device: the GPU half of the WebGPU backend. */
+export class GpuStepper {
   /** The inbox as the CPU fills it (f32 and u32 views of the same words). */
   readonly inboxF: Float32Array;
   readonly inboxU: Uint32Array;
@@ -182,7 +183,7 @@ export class GpuTrainer {
   }
 
   /** Compiles (or reuses) the plan's pipelines, then builds everything; rejects on a validation error. */
-  static async create(device: GPUDevice, plan: Plan, init: GpuInit): Promise<GpuTrainer> {
+  static async create(device: GPUDevice, plan: Plan, init: GpuInit): Promise<GpuStepper> {
     const need = Math.max(...Object.values(plan.buffers)) * 4;
     if (need > device.limits.maxStorageBufferBindingSize) {
       throw new Error(`a buffer of ${need} bytes exceeds this device's maxStorageBufferBindingSize`);
@@ -193,21 +194,21 @@ export class GpuTrainer {
     for (const name of names) pipelines.set(name, await kernelPipeline(device, name));
     // Then build everything synchronously inside one error scope (no other work can interleave).
     device.pushErrorScope('validation');
-    let trainer: GpuTrainer | null = null;
+    let stepper: GpuStepper | null = null;
     let thrown: unknown = null;
     try {
-      trainer = new GpuTrainer(device, plan, init, pipelines);
+      stepper = new GpuStepper(device, plan, init, pipelines);
     } catch (e) {
       thrown = e;
     }
     const error = await device.popErrorScope();
-    if (error || thrown || !trainer) {
-      trainer?.destroy();
+    if (error || thrown || !stepper) {
+      stepper?.destroy();
       throw new Error(
-        `WebGPU could not build the trainer: ${error?.message ?? (thrown as Error | null)?.message ?? 'unknown'}`,
+        `WebGPU could not build the stepper: ${error?.message ?? (thrown as Error | null)?.message ?? 'unknown'}`,
       );
     }
-    return trainer;
+    return stepper;
   }
 
   /**
