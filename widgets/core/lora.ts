@@ -24,7 +24,8 @@
  * gain = √(2/(1+a²)) = √(1/3), fan_in = k), drawn row-major; B = 0. So ΔW = 0 and h equals the
  * base's output exactly at step 0.
  */
-import { allocLike, copy, matmul, matmulTA, matmulTB, type FloatArray, type Matrix } from './matrix.ts';
+import { allocLike, matmul, matmulTA, matmulTB, type FloatArray, type Matrix } from './matrix.ts';
+import { effectiveScale } from './pitfalls.ts';
 import { fillUniform, uniform, type Rng } from './rng.ts';
 
 /** The adapter A, B with its hyper-parameters. */
@@ -84,11 +85,6 @@ export interface LoraGrads<T extends FloatArray = Float32Array> {
   readonly dW: Matrix<T> | null;
 }
 
-/** s = α/r, or α/√r with rsLoRA. */
-export function loraScaling(alpha: number, r: number, rsLora = false): number {
-  return rsLora ? alpha / Math.sqrt(r) : alpha / r;
-}
-
 /** A layer around W (d×k) and bias b (length d or null), without an adapter. W is not copied. */
 export function createLinear<T extends FloatArray>(name: string, W: Matrix<T>, bias: T | null): LoraLinear<T> {
   if (bias && bias.length !== W.rows) {
@@ -118,7 +114,7 @@ export function attachAdapter<T extends FloatArray>(layer: LoraLinear<T>, opts: 
     r,
     alpha,
     rsLora,
-    scaling: loraScaling(alpha, r, rsLora),
+    scaling: effectiveScale(alpha, r, rsLora),
     dropout,
     A: { rows: r, cols: layer.k, data: allocLike(proto, r * layer.k) },
     B: { rows: layer.d, cols: r, data: allocLike(proto, layer.d * r) },
@@ -271,12 +267,6 @@ export function linearBackward<T extends FloatArray>(
   const m = ws.mask!.data;
   const o = dX.data;
   for (let i = 0; i < o.length; i++) o[i] += m[i] * t[i];
-}
-
-/** Copies A and B of `src` into `dst` (same shapes). */
-export function copyAdapter<T extends FloatArray>(src: Adapter<FloatArray>, dst: Adapter<T>): void {
-  copy(src.A, dst.A);
-  copy(src.B, dst.B);
 }
 
 function adapterInput<T extends FloatArray>(

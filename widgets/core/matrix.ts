@@ -41,10 +41,10 @@ export function allocLike<T extends FloatArray>(like: T, n: number): T {
 }
 
 /** A new zero-filled array of `n` elements of the given type. */
-export function allocArray(dtype: 'f64', n: number): Float64Array;
-export function allocArray(dtype: 'f32', n: number): Float32Array;
-export function allocArray(dtype: DType, n: number): FloatArray;
-export function allocArray(dtype: DType, n: number): FloatArray {
+function allocArray(dtype: 'f64', n: number): Float64Array;
+function allocArray(dtype: 'f32', n: number): Float32Array;
+function allocArray(dtype: DType, n: number): FloatArray;
+function allocArray(dtype: DType, n: number): FloatArray {
   return dtype === 'f64' ? new Float64Array(n) : new Float32Array(n);
 }
 

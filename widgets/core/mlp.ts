@@ -27,6 +27,7 @@ import {
   type LoraWorkspace,
 } from './lora.ts';
 import { allocLike, type FloatArray, type Matrix } from './matrix.ts';
+import { loraParamCounts } from './pitfalls.ts';
 import type { Rng } from './rng.ts';
 
 export type TrainMode = 'lora' | 'full';
@@ -77,7 +78,7 @@ export function createMlp<T extends FloatArray>(
 }
 
 /** True when layer i has trainable tensors in this model. */
-export function isTrainable(model: Mlp<FloatArray>, i: number): boolean {
+function isTrainable(model: Mlp<FloatArray>, i: number): boolean {
   return model.mode === 'full' ? model.trainW[i] : model.layers[i].adapter !== null;
 }
 
@@ -185,19 +186,24 @@ export function trainableTensors<T extends FloatArray>(
  * Full: trainable = Σ over trained layers of d·k; frozen = the rest (other W, every b).
  */
 export function countParams(model: Mlp<FloatArray>): { trainable: number; frozen: number } {
+  const biases = model.layers.reduce((n, l) => n + (l.bias ? l.d : 0), 0);
+  if (model.mode === 'lora') {
+    // Every adapter of a model has the same rank (the session attaches them with the configured r).
+    const adapted = model.layers.filter((l) => l.adapter);
+    const r = adapted[0]?.adapter?.r ?? 0;
+    const counts = loraParamCounts(
+      model.layers,
+      adapted.map((l) => l.name),
+      r,
+      false,
+    );
+    return { trainable: counts.trainable, frozen: counts.frozen + biases };
+  }
   let trainable = 0;
-  let frozen = 0;
+  let frozen = biases;
   model.layers.forEach((layer, i) => {
-    const base = layer.d * layer.k;
-    const bias = layer.bias ? layer.d : 0;
-    if (model.mode === 'full') {
-      if (model.trainW[i]) trainable += base;
-      else frozen += base;
-      frozen += bias;
-    } else {
-      frozen += base + bias;
-      if (layer.adapter) trainable += layer.adapter.r * (layer.d + layer.k);
-    }
+    if (model.trainW[i]) trainable += layer.d * layer.k;
+    else frozen += layer.d * layer.k;
   });
   return { trainable, frozen };
 }

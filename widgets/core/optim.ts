@@ -74,7 +74,7 @@ export function copyOptimizerState(src: Optimizer<FloatArray>, dst: Optimizer<Fl
 }
 
 /** SGD: θ ← θ − η·g. */
-export function sgdUpdate(param: FloatArray, grad: FloatArray, lr: number): void {
+function sgdUpdate(param: FloatArray, grad: FloatArray, lr: number): void {
   for (let i = 0; i < param.length; i++) param[i] -= lr * grad[i];
 }
 

@@ -18,16 +18,16 @@ export const TARGETS = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** Precision of the frozen base under QLoRA. */
-export const BITS = [4, 8, 16] as const;
+const BITS = [4, 8, 16] as const;
 export type QuantBits = (typeof BITS)[number];
 
 /** GPU memory sizes the calculator checks, in GiB (24: RTX 4090, 48: RTX A6000, 80: A100/H100). */
-export const GPU_SIZES_GB = [24, 48, 80] as const;
+const GPU_SIZES_GB = [24, 48, 80] as const;
 export type GpuSize = (typeof GPU_SIZES_GB)[number];
 
 /** NF4 quantisation block size, and the block size of the second (double) quantisation (QLoRA §3). */
-export const NF4_BLOCK = 64;
-export const DQ_BLOCK = 256;
+const NF4_BLOCK = 64;
+const DQ_BLOCK = 256;
 
 /** A decoder/encoder transformer's dimensions: all a cost needs. */
 export interface ModelDims {
@@ -167,7 +167,7 @@ export function blockParams(model: ModelDims): number {
 }
 
 /** Input embedding, learned positions and (when untied) the output head. */
-export function embeddingParams(model: ModelDims): number {
+function embeddingParams(model: ModelDims): number {
   const tables = model.tiedEmbeddings ? 1 : 2;
   return tables * model.vocab * model.dModel + model.positions * model.dModel;
 }

@@ -158,7 +158,7 @@ export function writePeftZip(a: PeftAdapter): Uint8Array {
 const TENSOR_NAME = /^base_model\.model\.(.+)\.lora_(A|B)(?:\.[^.]+)?\.weight$/;
 
 /** Decodes and validates the weights file against its config. */
-export function decodeAdapterWeights(config: PeftAdapterConfig, bytes: Uint8Array): PeftAdapter {
+function decodeAdapterWeights(config: PeftAdapterConfig, bytes: Uint8Array): PeftAdapter {
   const file = readSafetensors(bytes);
   const A: Record<string, Matrix> = {};
   const B: Record<string, Matrix> = {};

@@ -25,7 +25,7 @@ const GOLDEN = 0x9e3779b9;
 const TWO_POW_32 = 4294967296;
 
 /** MurmurHash3's 32-bit finaliser: a bijective avalanche mix of a 32-bit word. */
-export function fmix32(h: number): number {
+function fmix32(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
@@ -63,11 +63,6 @@ export function reseed(rng: Rng, seed: number): void {
     s[i] = fmix32(x);
   }
   if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1; // the one forbidden state
-}
-
-/** Copies the state of `src` into `dst` (for snapshots). */
-export function copyRngState(src: Rng, dst: Rng): void {
-  dst.s.set(src.s);
 }
 
 /** Next 32-bit output of xoshiro128**, as an unsigned integer in [0, 2³²). */

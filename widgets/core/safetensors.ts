@@ -20,7 +20,7 @@ export type SafetensorsDType = 'F32' | 'F64' | 'F16' | 'BF16';
 const DTYPE_BYTES: Readonly<Record<SafetensorsDType, number>> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
 
 /** Headers larger than this are refused (the reference implementation's limit is 100 MB). */
-export const MAX_HEADER_BYTES = 100_000_000;
+const MAX_HEADER_BYTES = 100_000_000;
 
 export interface TensorInput {
   readonly shape: readonly number[];

@@ -64,17 +64,17 @@ export const BASE_STREAM = Object.freeze({
 } as const);
 
 /** γ: ‖Δ_ℓ‖_F / ‖W_ℓ‖_F of the teacher's update (low-rank-shift, overfit). */
-export const TEACHER_GAIN = 0.5;
+const TEACHER_GAIN = 0.5;
 /** Standard deviation of the base biases. */
-export const BIAS_STD = 0.1;
+const BIAS_STD = 0.1;
 /** Standard deviation of the target noise in 'overfit'. */
 export const NOISE_STD = 0.3;
 /** Rotation of the classify-2d task relative to the base's training data (radians). */
 export const ROTATION = Math.PI / 3;
 
-export const POOL_SIZE = 4096;
-export const VAL_SIZE = 512;
-export const PROBE_SIZE = 64;
+const POOL_SIZE = 4096;
+const VAL_SIZE = 512;
+const PROBE_SIZE = 64;
 
 /** Frozen base parameters of one layer. Never mutated: models copy them. */
 export interface BaseLayer {
@@ -233,12 +233,12 @@ function lowRankShift(opts: ScenarioOptions, noisy: boolean): Scenario {
 // classify-2d
 
 /** Base training: full-batch Adam, this many steps at this learning rate, on this many points. */
-export const CLASSIFY_BASE_STEPS = 150;
-export const CLASSIFY_BASE_LR = 0.02;
-export const CLASSIFY_BASE_POINTS = 256;
+const CLASSIFY_BASE_STEPS = 150;
+const CLASSIFY_BASE_LR = 0.02;
+const CLASSIFY_BASE_POINTS = 256;
 export const CLASSIFY_POOL = 512;
 /** Input noise of the moons (standard deviation). */
-export const MOONS_NOISE = 0.1;
+const MOONS_NOISE = 0.1;
 
 /**
  * Two interleaving half-moons, centred, n points, classes alternating 0, 1, 0, …:

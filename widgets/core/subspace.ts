@@ -138,25 +138,25 @@ export function subspaceSimilarity(U1: Matrix<FloatArray>, U2: Matrix<FloatArray
 }
 
 /** φ(i, j) for i = 1…rows and j = 1…cols, row-major: data[(i−1)·cols + (j−1)]. */
-export interface SimilarityGrid {
+export interface SimilarityMatrix {
   readonly rows: number;
   readonly cols: number;
   readonly data: Float64Array;
 }
 
 /**
- * The §7.2 grid for two adapters' A matrices (r₁×d and r₂×d, same d): φ(A₁, A₂, i, j) for
- * i ≤ maxI (default r₁) and j ≤ maxJ (default r₂). Computes U_{A₁}ᵀU_{A₂} once and reads every
- * φ from its 2D prefix sums of squares.
+ * The §7.2 similarity matrix of two adapters' A matrices (r₁×d and r₂×d, same d):
+ * φ(A₁, A₂, i, j) for i ≤ maxI (default r₁) and j ≤ maxJ (default r₂). Computes U_{A₁}ᵀU_{A₂}
+ * once and reads every φ from its 2D prefix sums of squares.
  */
-export function similarityGrid(
+export function similarityMatrix(
   A1: Matrix<FloatArray>,
   A2: Matrix<FloatArray>,
   maxI = A1.rows,
   maxJ = A2.rows,
-): SimilarityGrid {
+): SimilarityMatrix {
   if (A1.cols !== A2.cols)
-    throw new RangeError(`similarityGrid: A₁ is ${A1.rows}×${A1.cols}, A₂ ${A2.rows}×${A2.cols}`);
+    throw new RangeError(`similarityMatrix: A₁ is ${A1.rows}×${A1.cols}, A₂ ${A2.rows}×${A2.cols}`);
   const U1 = rightSubspace(A1);
   const U2 = rightSubspace(A2);
   const I = Math.max(0, Math.min(maxI, U1.cols));
@@ -177,3 +177,8 @@ export function similarityGrid(
     for (let b = 1; b <= J; b++) data[(a - 1) * J + b - 1] = P[a * (J + 1) + b]! / Math.min(a, b);
   return { rows: I, cols: J, data };
 }
+
+/** @deprecated temporary alias, removed after the element split */
+export type SimilarityGrid = SimilarityMatrix;
+/** @deprecated temporary alias, removed after the element split */
+export { similarityMatrix as similarityGrid };

@@ -34,7 +34,7 @@ import type {
 import defaultWorkerUrl from './engine.worker.ts?worker&url';
 
 /** Longest slice of training on the main thread, ms. */
-export const MAIN_THREAD_SLICE_MS = 8;
+const MAIN_THREAD_SLICE_MS = 8;
 
 interface Transport {
   readonly host: EngineThread;

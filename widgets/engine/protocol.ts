@@ -55,7 +55,7 @@ export interface EngineOps {
 
 export type EngineOp = keyof EngineOps;
 
-export const ENGINE_OPS: readonly EngineOp[] = [
+const ENGINE_OPS: readonly EngineOp[] = [
   'create',
   'dispose',
   'train',

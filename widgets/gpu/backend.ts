@@ -13,7 +13,7 @@ import { finishChunk, planSpecFor, prepareChunk } from './state.ts';
 import { GpuStepper, GpuValidationError } from './stepper.ts';
 
 /** Steps per submit (and per loss readback: one map per chunk, so ≥ 10 keeps "≤ 1 map per 10 steps"). */
-export const CHUNK_STEPS = 20;
+const CHUNK_STEPS = 20;
 
 /** The worker's one device (created lazily, on the first WebGPU trainer). */
 const hub = new DeviceHub();

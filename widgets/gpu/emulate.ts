@@ -25,7 +25,7 @@ export function emuBuffer(words: number): EmuBuffer {
 }
 
 /** Buffers for every name of the plan. */
-export function emuBuffers(plan: Plan): Record<string, EmuBuffer> {
+function emuBuffers(plan: Plan): Record<string, EmuBuffer> {
   const out: Record<string, EmuBuffer> = {};
   for (const [name, words] of Object.entries(plan.buffers)) out[name] = emuBuffer(words);
   return out;
@@ -48,7 +48,7 @@ export function matmulTwin(p: P, A: Float32Array, B: Float32Array, C: Float32Arr
 }
 
 /** gather.wgsl. */
-export function gatherTwin(
+function gatherTwin(
   p: P,
   step: number,
   rows: Uint32Array,
@@ -65,28 +65,28 @@ export function gatherTwin(
 }
 
 /** bias.wgsl. */
-export function biasTwin(p: P, b: Float32Array, Z: Float32Array): void {
+function biasTwin(p: P, b: Float32Array, Z: Float32Array): void {
   for (let t = 0; t < p.count; t++) Z[t] += b[t % p.d];
 }
 
 /** tanh.wgsl. */
-export function tanhTwin(p: P, Z: Float32Array): void {
+function tanhTwin(p: P, Z: Float32Array): void {
   for (let t = 0; t < p.count; t++) Z[t] = Math.tanh(Math.min(15, Math.max(-15, Z[t])));
 }
 
 /** tanh-grad.wgsl. */
-export function tanhGradTwin(p: P, a: Float32Array, G: Float32Array): void {
+function tanhGradTwin(p: P, a: Float32Array, G: Float32Array): void {
   for (let t = 0; t < p.count; t++) G[t] = G[t] * (1 - a[t] * a[t]);
 }
 
 /** dropout.wgsl. */
-export function dropoutTwin(p: P, step: number, masks: Float32Array, X: Float32Array, XD: Float32Array): void {
+function dropoutTwin(p: P, step: number, masks: Float32Array, X: Float32Array, XD: Float32Array): void {
   const o = step * p.perStep + p.layerOff;
   for (let t = 0; t < p.count; t++) XD[t] = X[t] * masks[o + t];
 }
 
 /** dropout-grad.wgsl. */
-export function dropoutGradTwin(p: P, step: number, masks: Float32Array, T: Float32Array, dX: Float32Array): void {
+function dropoutGradTwin(p: P, step: number, masks: Float32Array, T: Float32Array, dX: Float32Array): void {
   const o = step * p.perStep + p.layerOff;
   for (let t = 0; t < p.count; t++) dX[t] += masks[o + t] * T[t];
 }
@@ -179,7 +179,7 @@ export function guardTwin(p: P, step: number, losses: Float32Array, g: EmuBuffer
 }
 
 /** sync.wgsl. */
-export function syncTwin(p: P, g: EmuBuffer, params: Float32Array, opt: Float32Array, good: Float32Array): void {
+function syncTwin(p: P, g: EmuBuffer, params: Float32Array, opt: Float32Array, good: Float32Array): void {
   const n = p.count;
   if (g.u[GUARD.restore] === 1) {
     for (let t = 0; t < n; t++) {
@@ -232,7 +232,7 @@ function view(bufs: Record<string, EmuBuffer>, b: BufferBinding): EmuBuffer {
 }
 
 /** Runs one dispatch with its twin. */
-export function runDispatch(d: Dispatch, bufs: Record<string, EmuBuffer>, step: number): void {
+function runDispatch(d: Dispatch, bufs: Record<string, EmuBuffer>, step: number): void {
   const p = uniformParams(d);
   const v = d.bindings.map((b) => view(bufs, b));
   switch (d.kernel) {
@@ -265,7 +265,7 @@ export function runDispatch(d: Dispatch, bufs: Record<string, EmuBuffer>, step: 
 }
 
 /** Runs one training step of the plan (the step-th of the chunk). */
-export function runStep(plan: Plan, bufs: Record<string, EmuBuffer>, step: number): void {
+function runStep(plan: Plan, bufs: Record<string, EmuBuffer>, step: number): void {
   for (const d of plan.step) runDispatch(d, bufs, step);
 }
 

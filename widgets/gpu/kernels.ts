@@ -38,7 +38,7 @@ export const TILE = 16;
 /** Threads per workgroup of the 1-D element-wise kernels. */
 export const WG1 = 64;
 /** Threads of the one workgroup of the loss kernels (their WG). */
-export const LOSS_WG = 256;
+const LOSS_WG = 256;
 
 const MATMUL_FIELDS = [
   ['M', 'u32'],
@@ -214,7 +214,6 @@ export const GUARD = Object.freeze({
   bc2: 10,
 });
 export const GUARD_WORDS = 16;
-export const GUARD_U32: ReadonlySet<number> = new Set([GUARD.t, GUARD.goodT, GUARD.accept, GUARD.keep, GUARD.restore]);
 
 /** Status words the guard writes per step (losses[chunk + step]). */
 export const STATUS = Object.freeze({ accepted: 0, spike: 1, nonFinite: 2 });

@@ -18,7 +18,7 @@ export interface StartedWorker {
   via: 'direct' | 'blob';
 }
 
-export class WorkerStartError extends Error {
+class WorkerStartError extends Error {
   override name = 'WorkerStartError';
 }
 
@@ -55,7 +55,8 @@ export async function startModuleWorker(url: string | URL, timeoutMs = 10_000): 
     const onError = (event: Event): void => {
       done();
       worker.terminate();
-      const detail = event instanceof ErrorEvent && event.message ? event.message : 'blocked by the page or failed to load';
+      const detail =
+        event instanceof ErrorEvent && event.message ? event.message : 'blocked by the page or failed to load';
       reject(new WorkerStartError(`the worker could not start: ${detail}`));
     };
     const timer = setTimeout(() => {
