@@ -1,19 +1,39 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * The one test command (`npm test`): typecheck, lint, unit tests, build, end-to-end tests in
- * Chromium. Prints how long each layer took and ends with a summary line. Finds a Chromium (or
+ * The one test command (`npm test`): typecheck, lint, formatting, the layer rule between folders
+ * (.dependency-cruiser.mjs), unused exports (knip.config.js), unit tests, build, end-to-end tests
+ * in Chromium. Prints how long each layer took and ends with a summary line; an e2e test that
+ * passed only on its retry is named there as flaky and not counted as passed. Finds a Chromium (or
  * installs one: Debian's package when root on Debian, Playwright's download elsewhere).
  *
  *   npm test                 everything
- *   npm test -- --only=unit  one layer (check | lint | unit | build | e2e)
+ *   npm test -- --only=unit  one layer (check | lint | format | deps | exports | unit | build | e2e)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromiumPath } from './lib/chromium.mjs';
+import { addCounts, e2eCounts, unitCounts } from './lib/test-report.mjs';
+
+const LAYERS = ['check', 'lint', 'format', 'deps', 'exports', 'unit', 'build', 'e2e'];
+/** What `deps` checks: every folder with code, and the root configs that import from them. */
+const DEPS_TARGETS = [
+  'widgets',
+  'src',
+  'scripts',
+  'bench',
+  'tests',
+  'astro.config.mjs',
+  'playwright.config.ts',
+  'vitest.config.ts',
+];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
+if (values.only && !LAYERS.includes(values.only)) {
+  console.error(`--only=${values.only}: no such layer (${LAYERS.join(' | ')})`);
+  process.exit(2);
+}
 const bin = (/** @type {string} */ name) => `node_modules/.bin/${name}`;
 
 /** @type {{ name: string, seconds: number, ok: boolean, note: string }[]} */
@@ -57,34 +77,25 @@ function ensureChromium() {
   return spawnSync(bin('playwright'), ['install', 'chromium'], { stdio: 'inherit' }).status === 0;
 }
 
-/** Counts from the JSON reports: vitest's and Playwright's. */
+/** Counts from this run's JSON reports: vitest's and Playwright's. */
 function counts() {
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  let flaky = 0;
-  if (existsSync('reports/unit.json')) {
-    const u = JSON.parse(readFileSync('reports/unit.json', 'utf8'));
-    passed += u.numPassedTests ?? 0;
-    failed += (u.numFailedTests ?? 0) + (u.numTotalTests === 0 ? 1 : 0);
-    skipped += (u.numPendingTests ?? 0) + (u.numTodoTests ?? 0);
-  }
-  if (existsSync('reports/e2e.json')) {
-    const e = JSON.parse(readFileSync('reports/e2e.json', 'utf8')).stats ?? {};
-    passed += e.expected ?? 0;
-    failed += e.unexpected ?? 0;
-    flaky += e.flaky ?? 0;
-    passed += e.flaky ?? 0;
-    skipped += e.skipped ?? 0;
-  }
-  return { passed, failed, skipped, flaky };
+  const ran = (/** @type {string} */ layer) => results.some((r) => r.name === layer && r.seconds > 0);
+  const read = (/** @type {string} */ f) => (existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined);
+  const unit = ran('unit') ? read('reports/unit.json') : undefined;
+  const e2e = ran('e2e') ? read('reports/e2e.json') : undefined;
+  return addCounts([...(unit ? [unitCounts(unit)] : []), ...(e2e ? [e2eCounts(e2e, process.cwd())] : [])]);
 }
 
 const t0 = performance.now();
-rmSync('reports', { recursive: true, force: true });
+// Only this run's reports are counted: a layer that runs removes its report from an earlier run.
+if (!values.only || values.only === 'unit') rmSync('reports/unit.json', { force: true });
+if (!values.only || values.only === 'e2e') rmSync('reports/e2e.json', { force: true });
 const haveChromium = values.only && values.only !== 'e2e' ? true : ensureChromium();
 step('check', bin('astro'), ['check', '--minimumFailingSeverity', 'warning']);
 step('lint', bin('eslint'), ['.', '--max-warnings', '0']);
+step('format', bin('prettier'), ['--check', '.']);
+step('deps', bin('depcruise'), ['--config', '.dependency-cruiser.mjs', '--output-type', 'err', ...DEPS_TARGETS]);
+step('exports', bin('knip'), ['--no-progress']);
 step('unit', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=reports/unit.json']);
 const built = step('build', bin('astro'), ['build'], { MARGINALIA_FIXTURES: '1' });
 if (built && haveChromium) {
@@ -101,12 +112,16 @@ if (built && haveChromium) {
 const total = (performance.now() - t0) / 1000;
 console.log('\n━━ Summary');
 for (const r of results)
-  console.log(`  ${r.ok ? 'ok    ' : 'FAILED'} ${r.name.padEnd(6)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.note}`);
-console.log(`  total         ${total.toFixed(1).padStart(7)} s`);
+  console.log(`  ${r.ok ? 'ok    ' : 'FAILED'} ${r.name.padEnd(7)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.note}`);
+console.log(`  total          ${total.toFixed(1).padStart(7)} s`);
 const { passed, failed, skipped, flaky } = counts();
-if (flaky) console.log(`  flaky: ${flaky} e2e test(s) passed only on their retry (see the list above)`);
 const layersFailed = results.filter((r) => !r.ok).length;
 console.log(`  layers: ${results.length - layersFailed} ok, ${layersFailed} failed`);
+if (flaky.length) {
+  console.log(`  flaky tests (failed, then passed on their retry; not counted as passed):`);
+  for (const t of flaky) console.log(`    ${t.file} › ${t.title} [${t.project}]`);
+  console.log(`flaky: ${flaky.length}`);
+}
 console.log(
   `tests: ${passed} passed, ${failed + (layersFailed && !failed ? layersFailed : 0)} failed${skipped ? `, ${skipped} skipped` : ''}`,
 );
