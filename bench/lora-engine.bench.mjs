@@ -10,12 +10,11 @@
 //     0 ms timer tasks (median, p99, max) and long tasks (≥ 50 ms) seen by PerformanceObserver.
 //     BENCH_PART=longest runs only this part.
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { chromiumPath, BASE_ARGS, WEBGPU_ARGS } from '../scripts/lib/chromium.mjs';
+import { startTestServer } from '../scripts/lib/start-test-server.mjs';
 import { SITE, FOREIGN } from '../scripts/lib/ports.mjs';
 
-const server = spawn(process.execPath, ['scripts/test-server.mjs'], { stdio: 'ignore', env: process.env });
-await new Promise((r) => setTimeout(r, 1500));
+const server = await startTestServer();
 const fmt = (x) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : 'n/a');
 try {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...BASE_ARGS, ...WEBGPU_ARGS] });

@@ -8,14 +8,13 @@
 //     tasks (≥ 50 ms) from PerformanceObserver; in the worker (playground) and on the main thread
 //     of a foreign page whose CSP blocks workers.
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { chromiumPath, BASE_ARGS } from '../scripts/lib/chromium.mjs';
+import { startTestServer } from '../scripts/lib/start-test-server.mjs';
 import { SITE, FOREIGN } from '../scripts/lib/ports.mjs';
 
 const STEPS = 1000;
 const RUNS = 3;
-const server = spawn(process.execPath, ['scripts/test-server.mjs'], { stdio: 'ignore', env: process.env });
-await new Promise((r) => setTimeout(r, 1500));
+const server = await startTestServer();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 

@@ -11,17 +11,16 @@
 //     cache warm (a returning reader) and emptied before the run (cold)
 //   - saving one review: grade() until the log entry and card state are stored (median of 20)
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromiumPath, BASE_ARGS } from '../scripts/lib/chromium.mjs';
+import { startTestServer } from '../scripts/lib/start-test-server.mjs';
 import { SITE } from '../scripts/lib/ports.mjs';
 
 const N = 10_000;
 const deckFile = resolve(process.env.MARGINALIA_OUT_DIR ?? 'dist', 'decks/srs-fixture.json');
 const original = readFileSync(deckFile);
-const server = spawn(process.execPath, ['scripts/test-server.mjs'], { stdio: 'ignore', env: process.env });
-await new Promise((r) => setTimeout(r, 1500));
+const server = await startTestServer();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: BASE_ARGS });

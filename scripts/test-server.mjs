@@ -6,9 +6,11 @@
  */
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { once } from 'node:events';
 import { createSiteServer } from './serve.mjs';
 import { createForeignServer } from './lib/foreign-server.mjs';
 import { SITE, SITE_PORT, FOREIGN_PORT } from './lib/ports.mjs';
+import { READY } from './lib/start-test-server.mjs';
 
 const dist = resolve(process.env.MARGINALIA_OUT_DIR ?? 'dist');
 if (!existsSync(resolve(dist, 'index.html'))) {
@@ -17,7 +19,9 @@ if (!existsSync(resolve(dist, 'index.html'))) {
 }
 const site = createSiteServer(dist).listen(SITE_PORT, '127.0.0.1');
 const foreign = createForeignServer(SITE).listen(FOREIGN_PORT, '127.0.0.1');
-console.log(`site at ${SITE}/, foreign host at http://127.0.0.1:${FOREIGN_PORT}/`);
+await Promise.all([once(site, 'listening'), once(foreign, 'listening')]);
+// scripts/lib/start-test-server.mjs waits for this line: both ports accept connections now.
+console.log(`${READY} site at ${SITE}/, foreign host at http://127.0.0.1:${FOREIGN_PORT}/`);
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     site.close();
