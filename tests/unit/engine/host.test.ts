@@ -6,11 +6,26 @@ import { request, type EngineEvent, type EngineOp, type EngineOps } from '../../
 
 function makeHost(extra: Partial<HostOptions> = {}) {
   const events: EngineEvent[] = [];
-  const host = new EngineHost({ host: 'worker', sliceMs: 5, progressMs: 0, emit: (e) => events.push(e), ...extra });
+  const waiting = new Set<(e: EngineEvent) => void>();
+  const emit = (e: EngineEvent): void => {
+    events.push(e);
+    for (const w of [...waiting]) w(e);
+  };
+  const host = new EngineHost({ host: 'worker', sliceMs: 5, progressMs: 0, emit, ...extra });
   let id = 1;
   const call = <K extends EngineOp>(trainer: number, op: K, args: EngineOps[K]['args']) =>
     host.handle(request(id++, trainer, op, args)) as Promise<EngineOps[K]['result']>;
-  return { host, events, call };
+  /** Resolves with the next event `test` accepts. */
+  const nextEvent = (test: (e: EngineEvent) => boolean) =>
+    new Promise<EngineEvent>((resolve) => {
+      const w = (e: EngineEvent): void => {
+        if (!test(e)) return;
+        waiting.delete(w);
+        resolve(e);
+      };
+      waiting.add(w);
+    });
+  return { host, events, call, nextEvent };
 }
 
 describe('engine host (CPU)', () => {
@@ -29,12 +44,13 @@ describe('engine host (CPU)', () => {
   });
 
   it('queues requests per trainer; pause stops the running and already-sent trains', async () => {
-    const { call } = makeHost();
+    const { call, nextEvent } = makeHost();
     await call(1, 'create', { config: {}, backend: 'cpu' });
     const first = call(1, 'train', { steps: 100000, seq: 1 });
     const second = call(1, 'train', { steps: 100000, seq: 2 });
     const state = call(1, 'state', null);
-    await new Promise((r) => setTimeout(r, 30));
+    // Pause once the first call has trained a slice (its first progress report).
+    await nextEvent((e) => e.kind === 'progress' && e.trainer === 1);
     await call(1, 'pause', { upTo: 2 });
     const a = await first;
     const b = await second;
