@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The layer rule (DESIGN.md, CONTRIBUTING.md), checked by dependency-cruiser in `npm test`
+ * The layer rule (CONTRIBUTING.md), checked by dependency-cruiser in `npm test`
  * (layer `deps`; alone: `npm run deps`). Imports point down, never back:
  *
  *   content → src → widgets/<tag> → widgets/{engine, gpu, shared, srs-store, …} → widgets/core

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The foreign host: a page on a second local port that embeds widgets from the site's port, sent
- * with DESIGN.md's strict CSP as an HTTP header. Pages live in tests/fixtures/foreign/; in them,
+ * with the product contract's strict CSP as an HTTP header. Pages live in tests/fixtures/foreign/; in them,
  * %SITE% becomes the site's origin.
  *
  *   GET /embed.html?tag=peft-calculator&attrs=<urlencoded attribute string>&count=2&hostile=1&worker=0
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const dir = fileURLToPath(new URL('../../tests/fixtures/foreign/', import.meta.url));
 
 /**
- * DESIGN.md's policy for embedders, with or without worker-src.
+ * The product contract's policy for embedders, with or without worker-src.
  * @param {string} siteOrigin @param {boolean} withWorker
  */
 export function strictCsp(siteOrigin, withWorker) {
