@@ -12,6 +12,7 @@ import {
   parsePeftInput,
 } from '../core/peft-cost.ts';
 import type { MemoryBreakdown, Method, PeftInput, PeftInputError, PeftResult } from '../core/peft-cost.ts';
+import { applyOnEnter, attributeText, numberField, selectField, setAttributeValue } from '../shared/form-field.ts';
 import { PRESETS } from './presets.ts';
 import { styles } from './peft-calculator.styles.ts';
 
@@ -186,8 +187,6 @@ export class PeftCalculator extends LitElement {
   #onChange = (e: Event): void => {
     const t = e.target;
     if (!(t instanceof HTMLInputElement || t instanceof HTMLSelectElement) || !t.name) return;
-    const self = this as unknown as Record<string, unknown>;
-    const prop = t.name.replace(/-(.)/g, (_m, c: string) => c.toUpperCase());
     if (t.name === 'targets' && t instanceof HTMLInputElement) {
       const on = new Set<string>(this.#input.targets);
       if (t.checked) on.add(t.value);
@@ -214,42 +213,16 @@ export class PeftCalculator extends LitElement {
       this.model = t.value;
     } else {
       // An emptied optional field means "use the default"; an emptied required one is an error.
-      self[prop] = t.value === '' && (t.name === 'kv-dim' || t.name === 'heads') ? null : t.value;
+      setAttributeValue(this, t.name, t.value === '' && (t.name === 'kv-dim' || t.name === 'heads') ? null : t.value);
     }
     this.#userChanged = true;
   };
 
-  #onKeydown = (e: KeyboardEvent): void => {
-    if (e.key === 'Enter' && e.target instanceof HTMLInputElement && e.target.type === 'number') {
-      e.preventDefault();
-      this.#onChange(e);
-    }
-  };
+  #onKeydown = (e: KeyboardEvent): void => applyOnEnter(e, this.#onChange);
 
   /** A number input showing the attribute as written (so a rejected value stays visible next to its message), else the value in effect. */
   #number(name: string, label: string, value: number): TemplateResult {
-    const raw = (this as unknown as Record<string, unknown>)[name.replace(/-(.)/g, (_m, c: string) => c.toUpperCase())];
-    return html`<div class="field">
-      <label for=${`f-${name}`}>${label}</label>
-      <input
-        id=${`f-${name}`}
-        name=${name}
-        type="number"
-        inputmode="numeric"
-        min="1"
-        step="1"
-        .value=${raw == null ? String(value) : String(raw)}
-      />
-    </div>`;
-  }
-
-  #select(name: string, label: string, value: string, options: readonly (readonly [string, string])[]): TemplateResult {
-    return html`<div class="field">
-      <label for=${`f-${name}`}>${label}</label>
-      <select id=${`f-${name}`} name=${name} .value=${value}>
-        ${options.map(([v, text]) => html`<option value=${v} ?selected=${v === value}>${text}</option>`)}
-      </select>
-    </div>`;
+    return numberField({ name, label, value, written: attributeText(this.#raw()[name]), min: 1 });
   }
 
   #check(
@@ -282,7 +255,7 @@ export class PeftCalculator extends LitElement {
     >
       <fieldset>
         <legend>Base model</legend>
-        ${this.#select('model', 'Model', isCustom ? 'custom' : s.modelId, [
+        ${selectField('model', 'Model', isCustom ? 'custom' : s.modelId, [
           ...PRESETS.map((p) => [p.id, p.label] as const),
           ['custom', 'Custom…'],
         ])}
@@ -291,7 +264,7 @@ export class PeftCalculator extends LitElement {
             ? html`${this.#number('d-model', 'd_model', m.dModel)} ${this.#number('layers', 'Layers', m.layers)}
               ${this.#number('d-ff', 'd_ff (MLP width)', m.dFf)} ${this.#number('kv-dim', 'k/v width (GQA)', m.kvDim)}
               ${this.#number('vocab', 'Vocabulary', m.vocab)} ${this.#number('heads', 'Attention heads', m.heads)}
-              ${this.#select('mlp', 'MLP', m.gatedMlp ? 'gated' : 'plain', [
+              ${selectField('mlp', 'MLP', m.gatedMlp ? 'gated' : 'plain', [
                 ['gated', 'gated: gate, up, down'],
                 ['plain', 'plain: up, down'],
               ])}`
@@ -321,7 +294,7 @@ export class PeftCalculator extends LitElement {
       </fieldset>
       <fieldset>
         <legend>Training</legend>
-        ${this.#select('bits', 'QLoRA base precision', String(s.bits), [
+        ${selectField('bits', 'QLoRA base precision', String(s.bits), [
           ['4', '4-bit NF4'],
           ['8', '8-bit'],
           ['16', '16-bit'],

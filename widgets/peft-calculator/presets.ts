@@ -4,7 +4,7 @@
  * computes them, and tests check the totals land near each model's nominal size.
  *
  * kvDim = key/value heads × head size: equal to dModel under multi-head attention, narrower
- * under grouped-query attention (Llama 2 70B and Mistral 7B: 8 KV heads × 128 = 1024).
+ * under grouped-query attention (Llama 2 70B, Llama 3 8B and 70B, Mistral 7B: 8 KV heads × 128 = 1024).
  * gatedMlp: SwiGLU MLPs (LLaMA, Mistral) have gate, up and down matrices; GELU MLPs (GPT, RoBERTa)
  * have up and down only. positions: rows of a learned position-embedding table (0 for RoPE).
  */
@@ -19,6 +19,12 @@ const GPT3 = {
 const LLAMA2 = {
   title: 'Llama 2 paper (Touvron et al. 2023), Table 1',
   url: 'https://arxiv.org/abs/2307.09288',
+};
+// Llama 3: Table 3 of the paper gives layers, model and FFN dimensions, attention and key/value
+// heads; the released config.json adds the exact vocabulary (128,256 tokens, special ones included).
+const LLAMA3 = {
+  title: 'The Llama 3 Herd of Models (Llama Team, AI @ Meta, 2024), Table 3',
+  url: 'https://arxiv.org/abs/2407.21783',
 };
 const ROBERTA = {
   title: 'RoBERTa paper (Liu et al. 2019)',
@@ -105,6 +111,36 @@ export const PRESETS: readonly ModelPreset[] = [
       { title: 'Mistral 7B paper (Jiang et al. 2023), Table 1', url: 'https://arxiv.org/abs/2310.06825' },
       hf('mistralai/Mistral-7B-v0.1'),
     ],
+  },
+  {
+    id: 'llama3-8b',
+    label: 'Llama 3 8B',
+    dModel: 4096,
+    layers: 32,
+    dFf: 14336,
+    // Grouped-query attention: num_key_value_heads 8 × head size 128.
+    kvDim: 1024,
+    vocab: 128256,
+    heads: 32,
+    gatedMlp: true,
+    tiedEmbeddings: false,
+    positions: 0,
+    sources: [LLAMA3, hf('meta-llama/Meta-Llama-3-8B')],
+  },
+  {
+    id: 'llama3-70b',
+    label: 'Llama 3 70B',
+    dModel: 8192,
+    layers: 80,
+    dFf: 28672,
+    // Grouped-query attention: num_key_value_heads 8 × head size 128.
+    kvDim: 1024,
+    vocab: 128256,
+    heads: 64,
+    gatedMlp: true,
+    tiedEmbeddings: false,
+    positions: 0,
+    sources: [LLAMA3, hf('meta-llama/Meta-Llama-3-70B')],
   },
   {
     id: 'roberta-base',
