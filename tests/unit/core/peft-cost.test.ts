@@ -52,6 +52,8 @@ describe('presets', () => {
       'llama2-13b',
       'llama2-70b',
       'mistral-7b',
+      'llama3-8b',
+      'llama3-70b',
       'roberta-base',
       'roberta-large',
       'gpt2-medium',
@@ -65,7 +67,7 @@ describe('presets', () => {
 
   it('mark SwiGLU models as gated (gate, up, down) and GELU models as not (up, down)', () => {
     const gated = PRESETS.filter((p) => p.gatedMlp).map((p) => p.id);
-    expect(gated).toEqual(['llama2-7b', 'llama2-13b', 'llama2-70b', 'mistral-7b']);
+    expect(gated).toEqual(['llama2-7b', 'llama2-13b', 'llama2-70b', 'mistral-7b', 'llama3-8b', 'llama3-70b']);
     expect(availableTargets(preset('roberta-base'))).toEqual(['q', 'k', 'v', 'o', 'up', 'down']);
     expect(availableTargets(preset('llama2-7b'))).toEqual([...TARGETS]);
   });
