@@ -257,6 +257,16 @@ export class SrsProgress extends LitElement {
     </div>`;
   }
 
+  private retentionSentence(r: Retention): TemplateResult {
+    const pct = (x: number) => `${Math.round(x * 100)}%`;
+    if (r.achieved === null) {
+      const none = 'No long-term recalls yet (a review at least a day after the previous one).';
+      return html`${none} Desired retention: ${pct(r.desired)}.`;
+    }
+    const recalls = `${r.recalls} recall${r.recalls === 1 ? '' : 's'}`;
+    return html`Achieved <strong>${pct(r.achieved)}</strong> over ${recalls}; desired ${pct(r.desired)}.`;
+  }
+
   override render(): TemplateResult {
     const f = this.figures;
     const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -273,15 +283,7 @@ export class SrsProgress extends LitElement {
               </p>
               <div role="img" aria-labelledby="heat heat-summary">${this.heatmap(f.days)}</div>
               <h2>Retention</h2>
-              <p class="retention">
-                ${
-                  f.retention.achieved === null
-                    ? html`No long-term recalls yet (a review at least a day after the previous one). Desired retention:
-                      ${pct(f.retention.desired)}.`
-                    : html`Achieved <strong>${pct(f.retention.achieved)}</strong> over ${f.retention.recalls}
-                        recall${f.retention.recalls === 1 ? '' : 's'}; desired ${pct(f.retention.desired)}.`
-                }
-              </p>
+              <p class="retention">${this.retentionSentence(f.retention)}</p>
               <h2 id="forecast">Due in the next 30 days</h2>
               <div class="wrap" role="region" aria-labelledby="forecast" tabindex="0">
                 <table class="forecast">

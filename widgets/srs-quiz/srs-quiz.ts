@@ -2,43 +2,32 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { NearViewportController } from '../shared/near-viewport.ts';
 import { styles } from './srs-quiz.styles.ts';
 import { QuizGradedEvent, QuizCompleteEvent } from './events.ts';
-import { trustedFragment } from './trusted-html.ts';
 import {
-  loadScheduler,
   RATINGS,
   RATING_NAMES,
   DEFAULT_RETENTION,
-  MIN_RETENTION,
-  MAX_RETENTION,
   type MemoryState,
   type Rating,
   type Scheduler,
 } from '../core/srs-schedule.ts';
-import {
-  buildQueue,
-  afterGrade,
-  nextDue,
-  formatInterval,
-  describeInterval,
-  type QueueMode,
-} from '../core/srs-queue.ts';
-import { parseInlineCards, DECK_ID, DeckError, type StudyCard, type StudyDeck } from '../core/srs-deck.ts';
-import { fetchDeck } from '../srs-decks/decks.ts';
+import { describeInterval, type QueueMode } from '../core/srs-queue.ts';
+import { DeckError, type StudyCard, type StudyDeck } from '../core/srs-deck.ts';
 import type { ProgressFile } from '../core/srs-exchange.ts';
 import { replayCard, reviewsByCard, type LogEntry, type ReviewEntry } from '../core/srs-log.ts';
-import { openStore, newEntryId, StorageWriteError, NAMESPACE, DEFAULT_NAMESPACE } from '../srs-store/store.ts';
+import { openStore, newEntryId, StorageWriteError, DEFAULT_NAMESPACE } from '../srs-store/store.ts';
 import type { ProgressStore } from '../srs-store/progress-store.ts';
+import { parseSettings, type QuizSettings } from './settings.ts';
+import { ActionQueue } from './actions.ts';
+import { QuizKeyboard } from './keyboard.ts';
+import { ProgressSync } from './sync.ts';
+import { CardSides, renderCard, renderDone, renderTop } from './card-view.ts';
+import { ReviewSession } from './session.ts';
+import { SchedulerGate } from './scheduler-gate.ts';
+import { inlineCards, loadDecks } from './sources.ts';
 
 type ProgressFiles = typeof import('./progress-files.ts');
 type Overview = typeof import('./overview.ts');
 type Phase = 'waiting' | 'loading' | 'failed' | 'overview' | 'front' | 'back' | 'done';
-
-interface UndoStep {
-  review: ReviewEntry;
-  queue: string[];
-  reviewed: number;
-  again: number;
-}
 
 /**
  * Self-graded spaced-repetition cards on an FSRS schedule, with progress kept in this browser
@@ -71,12 +60,19 @@ interface UndoStep {
  */
 export class SrsQuiz extends LitElement {
   static override properties = {
+    /** Deck ids or URLs, space-separated. */
     deck: { type: String },
+    /** `due` or `all`. */
     mode: { type: String },
+    /** Storage namespace. */
     namespace: { type: String },
+    /** Desired retention, 0.80–0.95. */
     retention: { type: String },
+    /** Show a box to type an answer before revealing. */
     typeAnswer: { type: Boolean, attribute: 'type-answer' },
+    /** The screen shown. */
     phase: { state: true },
+    /** The error shown, if any. */
     message: { state: true },
   };
   static override styles = styles;
@@ -91,25 +87,20 @@ export class SrsQuiz extends LitElement {
 
   private notices: string[] = [];
   private warning = '';
-  private scheduler: Scheduler | undefined;
-  /** ts-fsrs loads once the first screen is drawn; only revealing, grading and replaying wait for it. */
-  private scheduling: Promise<Scheduler> | undefined;
-  private startScheduling: (() => void) | undefined;
+  /** ts-fsrs for the current load; only revealing, grading and replaying wait for it. */
+  private gate: SchedulerGate | undefined;
   private store: ProgressStore | undefined;
   private decks: StudyDeck[] = [];
   private cards = new Map<string, StudyCard>();
   private states = new Map<string, MemoryState>();
-  private queue: string[] = [];
-  private sessionKeys: string[] = [];
-  private reviewed = 0;
-  private again = 0;
+  private session = new ReviewSession();
   private shownAt = 0;
-  private undoStack: UndoStep[] = [];
   private pending: LogEntry[] = [];
   private announcement = '';
   private typed = '';
-  private nodes = new WeakMap<StudyCard, { front?: Node; back?: Node }>();
-  private channel: BroadcastChannel | undefined;
+  private sides = new CardSides();
+  private actions = new ActionQueue();
+  private sync = new ProgressSync(this);
   private files: ProgressFiles | undefined;
   private filesLoading: Promise<ProgressFiles> | undefined;
   private overview: Overview | undefined;
@@ -127,6 +118,14 @@ export class SrsQuiz extends LitElement {
     this.phase = 'waiting';
     this.message = '';
     new NearViewportController(this, () => void this.start());
+    new QuizKeyboard(this, this.actions, {
+      phase: () => this.phase,
+      canUndo: () => this.session.canUndo,
+      reveal: () => this.reveal(),
+      undo: () => this.undo(),
+      revealNow: () => this.revealNow(),
+      gradeNow: (rating) => this.gradeNow(rating),
+    });
   }
 
   override connectedCallback(): void {
@@ -134,14 +133,10 @@ export class SrsQuiz extends LitElement {
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     if (!this.hasAttribute('role')) this.setAttribute('role', 'region');
     if (!this.hasAttribute('aria-label')) this.setAttribute('aria-label', 'Flash cards');
-    this.addEventListener('keydown', this.onKey);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('keydown', this.onKey);
-    this.channel?.close();
-    this.channel = undefined;
     this.store?.close();
     this.store = undefined;
     this.started = false;
@@ -155,32 +150,8 @@ export class SrsQuiz extends LitElement {
       void this.start();
   }
 
-  // ── attributes, parsed ─────────────────────────────────────────────
-
-  private settings(): { decks: string[]; mode: QueueMode; namespace: string; retention: number; problems: string[] } {
-    const problems: string[] = [];
-    let mode: QueueMode = 'due';
-    if (this.mode === 'due' || this.mode === 'all') mode = this.mode;
-    else problems.push(`mode "${this.mode}" is not "due" or "all"; using "due".`);
-    let namespace = DEFAULT_NAMESPACE;
-    if (NAMESPACE.test(this.namespace)) namespace = this.namespace;
-    else
-      problems.push(
-        `namespace "${this.namespace}" must be 1–64 letters, digits, ".", "_" or "-"; using "${DEFAULT_NAMESPACE}".`,
-      );
-    let retention = DEFAULT_RETENTION;
-    const r = Number(this.retention);
-    if (this.retention !== '' && Number.isFinite(r) && r >= MIN_RETENTION && r <= MAX_RETENTION) retention = r;
-    else
-      problems.push(
-        `retention "${this.retention}" must be a number from ${MIN_RETENTION} to ${MAX_RETENTION}; using ${DEFAULT_RETENTION}.`,
-      );
-    const decks: string[] = [];
-    for (const token of this.deck.split(/\s+/).filter(Boolean)) {
-      if (DECK_ID.test(token) || /^https?:\/\//.test(token)) decks.push(token);
-      else problems.push(`deck "${token}" is neither a deck id (like "lora-peft") nor an http(s) URL; left out.`);
-    }
-    return { decks, mode, namespace, retention, problems };
+  private settings(): QuizSettings {
+    return parseSettings(this);
   }
 
   // ── loading ────────────────────────────────────────────────────────
@@ -200,28 +171,20 @@ export class SrsQuiz extends LitElement {
     this.notices = s.problems;
     this.store?.close();
     this.store = undefined;
-    this.scheduler = undefined;
     // Decks and the store load first; ts-fsrs (needed to reveal, grade and replay) starts once the
     // first screen is drawn, or sooner when something needs it (the store repairing, a reveal).
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    this.startScheduling = release;
-    const scheduling = (this.scheduling = gate.then(() => loadScheduler(s.retention)));
-    scheduling.then(
-      (scheduler) => {
-        if (run !== this.run) return;
-        this.scheduler = scheduler;
-        this.requestUpdate();
-      },
+    const gate = (this.gate = new SchedulerGate(s.retention));
+    gate.loading.then(
+      () => run === this.run && this.requestUpdate(),
       (e: unknown) => run === this.run && this.fail(e),
     );
-    const opening = openStore(s.namespace, () => (release(), scheduling));
+    const opening = openStore(s.namespace, gate.need);
     // Several decks (as on /review/) open on the overview: its code loads beside them.
-    const several = s.decks.length + (this.inlineCards() ? 1 : 0) > 1;
+    const several = s.decks.length + (inlineCards(this) ? 1 : 0) > 1;
     const overview = this.overview || !several ? Promise.resolve(this.overview) : import('./overview.ts');
     try {
       const [decks, { store, fallbackReason }, states] = await Promise.all([
-        this.loadDecks(s.decks),
+        loadDecks(this, s.decks),
         opening,
         opening.then((o) => o.store.states()),
       ]);
@@ -235,9 +198,7 @@ export class SrsQuiz extends LitElement {
       this.states = states;
       this.notices = [...this.notices, ...store.problems];
       this.listen(s.namespace);
-      this.undoStack = [];
-      this.reviewed = 0;
-      this.again = 0;
+      this.session = new ReviewSession();
       if (decks.length > 1) this.phase = 'overview';
       else this.begin(s.mode, null);
     } catch (e) {
@@ -247,7 +208,7 @@ export class SrsQuiz extends LitElement {
       );
       if (run === this.run) this.fail(e);
     } finally {
-      void this.updateComplete.then(release);
+      void this.updateComplete.then(() => gate.open());
     }
   }
 
@@ -258,35 +219,15 @@ export class SrsQuiz extends LitElement {
   }
 
   /** The scheduler, once ts-fsrs has loaded (undefined if it could not). */
-  private async schedulerReady(): Promise<Scheduler | undefined> {
-    this.startScheduling?.();
-    return this.scheduler ?? (await this.scheduling?.catch(() => undefined));
+  private schedulerReady(): Promise<Scheduler | undefined> {
+    return this.gate?.ready() ?? Promise.resolve(undefined);
   }
 
-  private async loadDecks(ids: string[]): Promise<StudyDeck[]> {
-    const out: StudyDeck[] = [];
-    const inline = this.inlineCards();
-    if (inline) out.push(parseInlineCards(inline.textContent ?? ''));
-    out.push(...(await Promise.all(ids.map((id) => fetchDeck(id)))));
-    if (!out.length)
-      throw new DeckError(
-        'No cards to study: give this element a deck attribute (like deck="lora-peft") or inline cards.',
-      );
-    return out;
-  }
-
-  private inlineCards(): Element | null {
-    return this.querySelector(':scope > script[type="application/json"]');
-  }
-
-  /** Other tabs and elements on the same namespace say which cards they graded. */
+  /** Other tabs and elements on the same namespace say which cards they graded: re-read those. */
   private listen(namespace: string): void {
-    this.channel?.close();
-    if (typeof BroadcastChannel === 'undefined' || !this.store?.persistent) return;
-    this.channel = new BroadcastChannel(`marginalia-srs:${namespace}`);
-    this.channel.onmessage = async (e: MessageEvent<{ keys?: unknown }>) => {
-      const keys = Array.isArray(e.data?.keys) ? e.data.keys.filter((k): k is string => typeof k === 'string') : [];
-      if (!keys.length || !this.store) return;
+    if (!this.store?.persistent) return this.sync.close();
+    this.sync.open(namespace, async (keys) => {
+      if (!this.store) return;
       const fresh = await this.store.statesOf(keys);
       for (const k of keys) {
         const s = fresh.get(k);
@@ -294,29 +235,23 @@ export class SrsQuiz extends LitElement {
         else this.states.delete(k);
       }
       this.requestUpdate();
-    };
+    });
   }
 
   /** Starts a session over the given deck (null: every deck). */
   private begin(mode: QueueMode, deck: string | null): void {
     const keys = [...this.cards.values()].filter((c) => deck === null || c.deck === deck).map((c) => c.key);
-    this.sessionKeys = keys;
-    this.queue = buildQueue(keys, this.states, Date.now(), mode);
-    this.reviewed = 0;
-    this.again = 0;
-    this.undoStack = [];
+    this.session.begin(keys, this.states, Date.now(), mode);
     this.show();
   }
 
   private show(): void {
     this.typed = '';
     this.requestUpdate();
-    if (!this.queue.length) {
+    const { reviewed, again } = this.session;
+    if (!this.session.left) {
       this.phase = 'done';
-      if (this.reviewed)
-        this.dispatchEvent(
-          new QuizCompleteEvent({ reviewed: this.reviewed, again: this.again, nextDue: this.nextDue() }),
-        );
+      if (reviewed) this.dispatchEvent(new QuizCompleteEvent({ reviewed, again, nextDue: this.nextDue() }));
       return;
     }
     this.phase = 'front';
@@ -324,45 +259,32 @@ export class SrsQuiz extends LitElement {
   }
 
   private nextDue(): number | null {
-    return nextDue(this.sessionKeys, this.states, Date.now());
+    return this.session.nextDue(this.states, Date.now());
   }
 
   private get current(): StudyCard | undefined {
-    return this.cards.get(this.queue[0] ?? '');
+    return this.cards.get(this.session.currentKey ?? '');
   }
 
   // ── public methods ─────────────────────────────────────────────────
   // reveal, grade and undo run one after another: a key pressed while a grade is still being
   // saved acts on the next card once it is shown, and one card is never graded twice.
 
-  private chain: Promise<unknown> = Promise.resolve();
-
-  private pendingActions = 0;
-
-  private serial<T>(action: () => Promise<T>): Promise<T> {
-    this.pendingActions += 1;
-    const run = this.chain.then(action, action).finally(() => {
-      this.pendingActions -= 1;
-    });
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
   /** Shows the answer of the current card. */
   reveal(): Promise<void> {
-    return this.serial(() => this.revealNow());
+    return this.actions.run(() => this.revealNow());
   }
 
   /** Grades the current card (1 Again, 2 Hard, 3 Good, 4 Easy) and moves to the next one. */
   grade(rating: Rating): Promise<void> {
     if (!RATINGS.includes(rating))
       return Promise.reject(new RangeError('grade() takes 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)'));
-    return this.serial(() => this.gradeNow(rating));
+    return this.actions.run(() => this.gradeNow(rating));
   }
 
   /** Takes back the last grade of this session: the card is shown again, as it was. */
   undo(): Promise<void> {
-    return this.serial(() => this.undoNow());
+    return this.actions.run(() => this.undoNow());
   }
 
   private async revealNow(): Promise<void> {
@@ -392,25 +314,23 @@ export class SrsQuiz extends LitElement {
       time: now,
       duration: Math.max(0, Math.min(now - this.shownAt, 3_600_000)),
     };
-    const step: UndoStep = { review, queue: [...this.queue], reviewed: this.reviewed, again: this.again };
+    const step = this.session.before(review);
     const state = await this.save(review, scheduler.next(this.states.get(card.key), rating, now));
     if (state) this.states.set(card.key, state);
-    this.undoStack.push(step);
-    this.reviewed += 1;
-    if (rating === 1) this.again += 1;
     const due = state?.due ?? now;
-    this.queue = afterGrade(this.queue, card.key, due, now);
+    this.session.graded(step, due, now);
     this.announcement = `${RATING_NAMES[rating]}. This card comes back in ${describeInterval(due - now)}.`;
     this.dispatchEvent(new QuizGradedEvent({ cardId: card.id, deck: card.deck, rating, due }));
     this.show();
-    if ((this.phase as Phase) === 'done') this.announcement += ` Session complete: ${this.reviewed} reviewed.`;
+    if ((this.phase as Phase) === 'done') this.announcement += ` Session complete: ${this.session.reviewed} reviewed.`;
     await this.updateComplete;
     this.focusAfterChange();
   }
 
   private async undoNow(): Promise<void> {
-    const step = this.undoStack.pop();
-    if (!step || !this.store) return;
+    if (!this.store) return;
+    const step = this.session.takeBack();
+    if (!step) return;
     const now = Date.now();
     const entry: LogEntry = {
       kind: 'undo',
@@ -422,9 +342,6 @@ export class SrsQuiz extends LitElement {
     const state = await this.save(entry, undefined);
     if (state) this.states.set(step.review.card, state);
     else if (this.store.persistent || !this.pending.length) this.states.delete(step.review.card);
-    this.queue = step.queue;
-    this.reviewed = step.reviewed;
-    this.again = step.again;
     this.announcement = `Undone: ${RATING_NAMES[step.review.rating]} on this card. Grade it again.`;
     this.show();
     await this.updateComplete;
@@ -438,7 +355,7 @@ export class SrsQuiz extends LitElement {
   private async save(entry: LogEntry, fallback: MemoryState | undefined): Promise<MemoryState | undefined> {
     try {
       const state = await this.store!.append(entry);
-      this.channel?.postMessage({ keys: [entry.card] });
+      this.sync.post([entry.card]);
       return state;
     } catch (e) {
       this.pending.push(entry);
@@ -484,7 +401,7 @@ export class SrsQuiz extends LitElement {
     const file = parseProgressFile(data);
     const plan = await store.merge(file.log);
     this.states = await store.states();
-    this.channel?.postMessage({ keys: [...new Set(plan.add.map((e) => e.card))] });
+    this.sync.post([...new Set(plan.add.map((e) => e.card))]);
     if (this.phase === 'done' || this.phase === 'front') this.begin(this.settings().mode, null);
     return { added: plan.add.length, duplicates: plan.duplicates };
   }
@@ -495,44 +412,7 @@ export class SrsQuiz extends LitElement {
     return this.store;
   }
 
-  // ── keyboard and focus ─────────────────────────────────────────────
-
-  private onKey = (e: KeyboardEvent): void => {
-    if (e.altKey || e.defaultPrevented) return;
-    const target = e.composedPath()[0];
-    const inField = target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement;
-    const onControl =
-      inField ||
-      target instanceof HTMLButtonElement ||
-      target instanceof HTMLAnchorElement ||
-      (target instanceof HTMLElement && target.localName === 'summary');
-    if (inField) {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && this.phase === 'front') {
-        e.preventDefault();
-        void this.reveal();
-      }
-      return;
-    }
-    if (e.ctrlKey || e.metaKey) return;
-    // A key pressed while a grade is still being saved is queued behind it and acts on the card
-    // that is then shown (the phase is checked when the queued action runs).
-    const busy = this.pendingActions > 0;
-    if ((e.key === ' ' || e.key === 'Enter') && !onControl && (busy || this.phase === 'front')) {
-      e.preventDefault();
-      void this.serial(async () => {
-        if (this.phase === 'front') await this.revealNow();
-      });
-    } else if (/^[1-4]$/.test(e.key) && (busy || this.phase === 'back')) {
-      e.preventDefault();
-      const rating = Number(e.key) as Rating;
-      void this.serial(async () => {
-        if (this.phase === 'back') await this.gradeNow(rating);
-      });
-    } else if ((e.key === 'u' || e.key === 'U') && this.undoStack.length) {
-      e.preventDefault();
-      void this.undo();
-    }
-  };
+  // ── focus ──────────────────────────────────────────────────────────
 
   /** Keeps focus where a keyboard user expects it when the part they were on goes away. */
   private focusAfterChange(): void {
@@ -545,113 +425,37 @@ export class SrsQuiz extends LitElement {
 
   // ── rendering ──────────────────────────────────────────────────────
 
-  private side(card: StudyCard, which: 'front' | 'back'): TemplateResult | Node {
-    const htmlText = which === 'front' ? card.frontHtml : card.backHtml;
-    if (!htmlText) return html`<div class="plain">${which === 'front' ? card.front : card.back}</div>`;
-    let cache = this.nodes.get(card);
-    if (!cache) this.nodes.set(card, (cache = {}));
-    const wrap = (cache[which] ??= Object.assign(document.createElement('div'), { className: 'rich' }));
-    if (!wrap.firstChild) wrap.appendChild(trustedFragment(htmlText));
-    return wrap;
-  }
-
-  private renderTop(): TemplateResult {
-    const total = this.reviewed + this.queue.length;
-    const title = this.decks.length === 1 ? this.decks[0]!.title : 'All lessons';
-    return html`<div class="top">
-      <span class="title">${title}</span>
-      <span>${this.reviewed} of ${total} done</span>
-      <progress
-        max=${Math.max(total, 1)}
-        .value=${this.reviewed}
-        aria-label="Session progress: ${this.reviewed} of ${total} cards"
-      ></progress>
-    </div>`;
-  }
-
-  private renderCard(card: StudyCard): TemplateResult {
-    const back = this.phase === 'back';
-    const preview = back && this.scheduler ? this.scheduler.preview(this.states.get(card.key), Date.now()) : undefined;
+  private renderStudy(card: StudyCard): TemplateResult {
     const now = Date.now();
-    return html`
-      <div class="side front" aria-live="off">
-        <span class="label" id="front-label">Question</span>
-        <div aria-labelledby="front-label">${this.side(card, 'front')}</div>
-      </div>
-      ${
-        back
-          ? html`<div class="compare ${this.typed ? 'both' : ''}">
-                ${
-                  this.typed
-                    ? html`<div class="side">
-                        <span class="label">Your answer</span>
-                        <div class="plain">${this.typed}</div>
-                      </div>`
-                    : nothing
-                }
-                <div class="side back"><span class="label">Answer</span>${this.side(card, 'back')}</div>
-              </div>
-              ${
-                card.sectionUrl || card.demoUrl
-                  ? html`<p class="links">
-                      ${card.sectionUrl ? html`<a href=${card.sectionUrl}>Read the lesson section</a>` : nothing}
-                      ${card.demoUrl ? html`<a href=${card.demoUrl}>See it in the widget</a>` : nothing}
-                    </p>`
-                  : nothing
-              }
-              <div class="grades" role="group" aria-label="How well did you recall it?">
-                ${RATINGS.map(
-                  (g) =>
-                    html`<button
-                      type="button"
-                      class=${['again', 'hard', 'good', 'easy'][g - 1]!}
-                      aria-keyshortcuts=${String(g)}
-                      @click=${() => void this.grade(g)}
-                    >
-                      <span>${RATING_NAMES[g]} <kbd>${g}</kbd></span
-                      ><span class="ivl">${formatInterval((preview?.[g].due ?? now) - now)}</span
-                      ><span class="sr-only"
-                        >, next review in ${describeInterval((preview?.[g].due ?? now) - now)}</span
-                      >
-                    </button>`,
-                )}
-              </div>`
-          : html`${
-                this.typeAnswer
-                  ? html`<label class="label" for="answer">Your answer (Ctrl+Enter to reveal)</label>
-                      <textarea
-                        id="answer"
-                        .value=${this.typed}
-                        @input=${(e: Event) => (this.typed = (e.target as HTMLTextAreaElement).value)}
-                      ></textarea>`
-                  : nothing
-              }
-              <button type="button" class="reveal" aria-keyshortcuts="Space Enter" @click=${() => void this.reveal()}>
-                Show answer <kbd>Space</kbd>
-              </button>`
-      }
-    `;
+    const revealed = this.phase === 'back';
+    const title = this.decks.length === 1 ? this.decks[0]!.title : 'All lessons';
+    return html`${renderTop(title, this.session.reviewed, this.session.reviewed + this.session.left)}
+    ${renderCard({
+      card,
+      sides: this.sides,
+      revealed,
+      typed: this.typed,
+      typeAnswer: this.typeAnswer,
+      preview: revealed ? this.gate?.current?.preview(this.states.get(card.key), now) : undefined,
+      now,
+      reveal: () => void this.reveal(),
+      grade: (rating) => void this.grade(rating),
+      type: (text) => (this.typed = text),
+    })}
+    ${
+      this.session.canUndo
+        ? html`<div class="row">
+            <button type="button" class="undo" aria-keyshortcuts="U" @click=${() => void this.undo()}>
+              Undo last grade <kbd>U</kbd>
+            </button>
+          </div>`
+        : nothing
+    }`;
   }
 
   private studyNow(deck: string | null): void {
     this.begin(this.settings().mode, deck);
     void this.updateComplete.then(() => this.focus());
-  }
-
-  private renderDone(): TemplateResult {
-    const next = this.nextDue();
-    const now = Date.now();
-    const when =
-      next === null
-        ? 'No reviews are scheduled yet.'
-        : `Next review: ${new Date(next).toLocaleString()} (in ${describeInterval(next - now)}).`;
-    return html`<h2 id="summary">${this.reviewed ? 'Session complete' : 'Nothing due right now'}</h2>
-      ${this.reviewed ? html`<p>You reviewed ${this.reviewed} card${this.reviewed === 1 ? '' : 's'}${this.again ? html`, and will see ${this.again} of them again soon` : ''}.</p>` : nothing}
-      <p>${when}</p>
-      <div class="row">
-        ${this.undoStack.length ? html`<button type="button" @click=${() => void this.undo()}>Undo last grade <kbd>U</kbd></button>` : nothing}
-        <button type="button" @click=${() => this.studyNow(null)}>Study all cards anyway</button>
-      </div>`;
   }
 
   private renderProgressFiles(): TemplateResult {
@@ -695,21 +499,18 @@ export class SrsQuiz extends LitElement {
           : html``;
         break;
       case 'done':
-        body = this.renderDone();
+        body = renderDone({
+          reviewed: this.session.reviewed,
+          again: this.session.again,
+          next: this.nextDue(),
+          now: Date.now(),
+          canUndo: this.session.canUndo,
+          undo: () => void this.undo(),
+          studyAll: () => this.studyNow(null),
+        });
         break;
       default:
-        body = card
-          ? html`${this.renderTop()}${this.renderCard(card)}
-            ${
-              this.undoStack.length
-                ? html`<div class="row">
-                    <button type="button" class="undo" aria-keyshortcuts="U" @click=${() => void this.undo()}>
-                      Undo last grade <kbd>U</kbd>
-                    </button>
-                  </div>`
-                : nothing
-            }`
-          : html``;
+        body = card ? this.renderStudy(card) : html``;
     }
     const loaded = this.phase !== 'waiting' && this.phase !== 'loading' && this.phase !== 'failed';
     return html`

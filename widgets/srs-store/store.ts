@@ -19,6 +19,8 @@
  *   MemoryStore (memory-store.ts, loaded only then; `persistent: false`), which works the same
  *   and keeps nothing.
  *
+ * `peekStates` reads card states without opening a store, for displays that must not create one.
+ *
  * The scheduler arrives as a promise: ts-fsrs is only needed to replay (on a write, a repair or a
  * damaged record), so opening the store and reading the states never waits for it.
  */
@@ -445,6 +447,38 @@ class IdbStore implements ProgressStore {
     this.closed = true;
     this.db?.close();
     this.db = undefined;
+  }
+}
+
+/**
+ * Stored states of some cards, read-only, for what shows progress beside the element (the lesson
+ * outline's badges): it never creates, upgrades or repairs a database, so it opens no IdbStore.
+ * No IndexedDB, no database yet (the open's upgrade is aborted, so none is created), a
+ * version-1 database or any failure: an empty map. Damaged records are left out; the next
+ * IdbStore to open the database sets them aside.
+ */
+export async function peekStates(namespace: string, keys: readonly string[]): Promise<Map<string, MemoryState>> {
+  const out = new Map<string, MemoryState>();
+  if (typeof indexedDB === 'undefined' || !indexedDB) return out;
+  let db: IDBPDatabase<SrsDB> | undefined;
+  try {
+    db = await openDB<SrsDB>(dbName(namespace), undefined, {
+      upgrade: (_db, _old, _new, tx) => watched(tx).abort(),
+      blocking: () => db?.close(), // an element upgrading the database goes first
+    });
+    if (!db.objectStoreNames.contains('cards')) return out;
+    const tx = watched(db.transaction('cards'));
+    const records = await Promise.all(keys.map((k) => tx.store.get(k)));
+    await tx.done;
+    for (const value of records) {
+      const rec = parseCardRecord(value);
+      if (rec) out.set(rec.key, rec.state);
+    }
+    return out;
+  } catch {
+    return new Map();
+  } finally {
+    db?.close();
   }
 }
 
