@@ -12,6 +12,7 @@
  * Units: parameter counts; bytes (1 GB = 10⁹ B, as the papers write sizes; GPU capacity is in
  * GiB, as the cards report it); multiply-accumulates (1 MAC = 2 FLOPs).
  */
+import { loraParamCounts } from './pitfalls.ts';
 
 /** The matrices LoRA can adapt in a block: attention q, k, v, o and the MLP's gate, up, down. */
 export const TARGETS = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
@@ -179,11 +180,16 @@ export function totalParams(model: ModelDims): number {
 
 /** |Θ| = L · Σ_targets r·(d_in + d_out): what LoRA trains. */
 export function loraParams(model: ModelDims, rank: number, targets: readonly Target[]): number {
-  let perLayer = 0;
-  for (const t of new Set(targets)) {
+  const shapes = [...new Set(targets)].map((t) => {
     const { dOut, dIn } = matrixShape(model, t);
-    perLayer += rank * (dIn + dOut);
-  }
+    return { name: t, d: dOut, k: dIn };
+  });
+  const perLayer = loraParamCounts(
+    shapes,
+    shapes.map((s) => s.name),
+    rank,
+    false,
+  ).trainable;
   return model.layers * perLayer;
 }
 

@@ -4,7 +4,7 @@
  * s = α/r (rsLoRA: α/√r). Matrices are row-major (matrix.ts). Nothing here trains: the trainer
  * produces the adapters, these functions measure them.
  */
-import type { LayerSpec } from './scenarios.ts';
+import type { LayerSpec } from './scenario-shapes.ts';
 import type { Matrix } from './matrix.ts';
 
 /** Two factors of one layer's adapter: A (r×k) and B (d×r). */
@@ -100,8 +100,9 @@ export function multiplyAdds(
 }
 
 /**
- * Parameter counts without building a model (mirrors mlp.ts countParams for LoRA): trainable
- * Σ over targets of r·(d + k); frozen every W and b.
+ * LoRA parameter counts from layer shapes: trainable Σ over targets of r·(d + k); frozen every W
+ * (and b, `withBias`). The one place this formula is written (mlp.ts countParams and
+ * peft-cost.ts loraParams count with it).
  */
 export function loraParamCounts(
   layers: readonly LayerSpec[],
