@@ -95,6 +95,7 @@ export interface RemoteSession {
   deleteAdapter(name: string): Promise<TrainerState>;
   adapterWeights(name?: string): Promise<AdapterSet>;
   deltaW(layer?: string): Promise<Matrix>;
+  /** W, A, B and ΔW of every target layer (the heatmaps' tensors). */
   snapshot(): Promise<TensorSnapshot>;
   exportAdapter(name?: string): Promise<Uint8Array>;
   importAdapter(name: string, bytes: Uint8Array): Promise<TrainerState>;

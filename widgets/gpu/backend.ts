@@ -1,6 +1,6 @@
 /**
- * The WebGPU training backend the engine (widgets/engine/host.ts) uses in the worker: a GPU
- * mirror of a CPU session (see state.ts for who owns what). Chunks of CHUNK_STEPS steps per
+ * The WebGPU training backend (core/train-backend.ts's TrainBackend, which the engine in the
+ * worker calls): a GPU mirror of a CPU session (see state.ts for who owns what). Chunks of CHUNK_STEPS steps per
  * submit; after each, the session holds the GPU's results. If the device is lost, or a chunk
  * fails validation, the chunk's data draws are undone (`setDataCursor`) and the engine continues
  * on the CPU from the last completed chunk — the same curve, had the GPU not failed.
