@@ -125,7 +125,19 @@ test.describe('<lora-trainer> on a foreign host under the strict CSP', () => {
     expect(await el.evaluate((e) => e.getBoundingClientRect().top)).toBeGreaterThan(3 * page.viewportSize()!.height);
     await addWidgetScript(page, 'lora-trainer');
     await page.waitForFunction(() => customElements.get('lora-trainer') !== undefined);
-    await page.waitForTimeout(800);
+    // Settled: an IntersectionObserver made after the element's (which it made on upgrade) has
+    // had its first report, and observers are notified in the order they were made, in one task:
+    // so the element's own observer has answered too, and the element has rendered that answer.
+    await el.evaluate(async (e) => {
+      await new Promise<void>((resolve) => {
+        const io = new IntersectionObserver(() => (io.disconnect(), resolve()), { rootMargin: '300px 0px' });
+        io.observe(e);
+      });
+      await (e as TrainerApi).updateComplete;
+    });
+    expect(await el.evaluate((e) => e.shadowRoot!.querySelector('.badge')?.textContent?.trim())).toBe(
+      'starts when visible',
+    );
     expect(await el.evaluate((e) => (e as TrainerApi).resolvedBackend)).toBeNull();
     const loaded = await page.evaluate(() =>
       performance

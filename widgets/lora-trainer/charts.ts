@@ -10,7 +10,8 @@ import type { GridSpec } from '../core/scenarios.ts';
 export interface Palette {
   fg: string;
   muted: string;
-  grid: string;
+  /** Axis and grid-line colour. */
+  gridLine: string;
   bg: string;
 }
 
@@ -94,7 +95,7 @@ export function drawCurves(
   const h = cssH - padT - padB;
   ctx.font = FONT;
   ctx.lineWidth = 1;
-  ctx.strokeStyle = pal.grid;
+  ctx.strokeStyle = pal.gridLine;
   ctx.strokeRect(padL + 0.5, padT + 0.5, w, h);
   if (!(hi > 0) || xMax === 0) {
     ctx.fillStyle = pal.muted;
@@ -117,7 +118,7 @@ export function drawCurves(
   const every = Math.max(1, Math.ceil((d1 - d0) / 6));
   for (let d = d0; d <= d1; d += every) {
     const yy = Math.round(y(10 ** d)) + 0.5;
-    ctx.strokeStyle = pal.grid;
+    ctx.strokeStyle = pal.gridLine;
     ctx.beginPath();
     ctx.moveTo(padL, yy);
     ctx.lineTo(padL + w, yy);

@@ -3,7 +3,7 @@
  * current settings (loaded on first use, with the PEFT writer the α-merge experiment needs).
  */
 import type { Matrix } from '../core/matrix.ts';
-import type { ResolvedConfig, TrainerConfig } from '../core/trainer.ts';
+import type { AdapterSet, ResolvedConfig, TrainerConfig } from '../core/trainer.ts';
 import { writePeftZip } from '../core/peft-format.ts';
 import {
   alphaForUnitScale,
@@ -13,14 +13,7 @@ import {
   stackedFrobenius,
 } from '../core/pitfalls.ts';
 import type { RemoteTrainer } from '../engine/types.ts';
-import {
-  CHUNK,
-  FIXED_ALPHA_STEPS,
-  PITFALL_STEPS,
-  toTrainerConfig,
-  type PitfallResult,
-  type TrainerLab,
-} from './lab.ts';
+import { CHUNK, FIXED_ALPHA_STEPS, PITFALL_STEPS, toTrainerConfig, type PitfallResult } from './lab-common.ts';
 import type { PitfallId } from './settings.ts';
 import { rankCap, shapeOf } from './shapes.ts';
 
@@ -48,7 +41,22 @@ async function deltaNorm(aux: RemoteTrainer, targets: readonly string[]): Promis
   return stackedFrobenius(ms);
 }
 
-type Experiment = (aux: RemoteTrainer, c: ResolvedConfig, lab: TrainerLab) => Promise<PitfallResult>;
+/** The adapters saved on `main` that the sum-factors pitfall combines: the two most recent with the live shape. */
+async function savedPair(main: RemoteTrainer | null): Promise<[string, AdapterSet, string, AdapterSet] | null> {
+  if (!main) return null;
+  const names = (await main.state()).adapters;
+  const sets: [string, AdapterSet][] = [];
+  for (const n of names.slice().reverse()) {
+    const a = await main.adapterWeights(n);
+    if (sets.length === 0 || (a.rank === sets[0][1].rank && a.targets.join() === sets[0][1].targets.join()))
+      sets.push([n, a]);
+    if (sets.length === 2) return [sets[1][0], sets[1][1], sets[0][0], sets[0][1]];
+  }
+  return null;
+}
+
+/** An experiment on `aux`; `main` is the reader's trainer, only read (for its saved adapters). */
+type Experiment = (aux: RemoteTrainer, c: ResolvedConfig, main: RemoteTrainer | null) => Promise<PitfallResult>;
 
 export const PITFALLS: Record<PitfallId, Experiment> = {
   /** Train, then compare outputs of the correct merge (W + s·BA) with a merge that forgets s (W + BA). */
@@ -157,8 +165,8 @@ export const PITFALLS: Record<PitfallId, Experiment> = {
   },
 
   /** ‖(B₁+B₂)(A₁+A₂) − B₁A₁ − B₂A₂‖_F for the two latest saved adapters (or two trained here). */
-  async 'sum-factors'(aux, c, lab) {
-    let pair = await lab.savedPair();
+  async 'sum-factors'(aux, c, main) {
+    let pair = await savedPair(main);
     if (!pair) {
       await trainFor(aux, toTrainerConfig(c), PITFALL_STEPS);
       const a = await aux.adapterWeights();

@@ -12,107 +12,48 @@
  * snapshots for the heatmaps and the decision boundary can be taken between them.
  */
 import type { Matrix } from '../core/matrix.ts';
-import type { AdapterSet, ResolvedConfig, TrainerConfig } from '../core/trainer.ts';
-import { loraParamCounts, multiplyAdds, outputMaxDiff } from '../core/pitfalls.ts';
-import { shapeOf } from './shapes.ts';
+import type { AdapterSet, ResolvedConfig } from '../core/trainer.ts';
+import { outputMaxDiff } from '../core/pitfalls.ts';
 import type {
   BackendChoice,
-  BackendReport,
   CreateRemoteTrainer,
   RemoteTrainer,
-  TensorSnapshot,
   TrainerState,
   TrainProgress,
 } from '../engine/types.ts';
+import {
+  CHUNK,
+  SWEEP_RANKS,
+  SWEEP_STEPS,
+  configKey,
+  initialView,
+  refKey,
+  sweepKey,
+  toTrainerConfig,
+  trainSweepRun,
+  type Curve,
+  type LabHooks,
+  type LabRunResult,
+  type LabState,
+  type LabView,
+  type PitfallResult,
+  type PitfallStatus,
+  type SweepRun,
+} from './lab-common.ts';
+import { PITFALL_IDS, type PitfallId } from './settings.ts';
 import { rankCap } from './shapes.ts';
-import type { PitfallId } from './settings.ts';
 
-/** Steps per engine call while training (snapshots are taken between chunks). */
-export const CHUNK = 50;
-/** Ranks of the one-click sweep (those above the scenario's cap are left out). */
-export const SWEEP_RANKS = [1, 2, 4, 8, 16] as const;
-export const SWEEP_STEPS = 300;
-/** Steps each pitfall experiment trains per run. */
-export const PITFALL_STEPS = 200;
-/** Steps of the fixed-α experiment (early steps: where the scale shows before Adam adapts). */
-export const FIXED_ALPHA_STEPS = 25;
+export { SWEEP_RANKS, SWEEP_STEPS };
+export type { Curve, LabHooks, LabRunResult, LabView, PitfallResult, PitfallStatus, SweepRun };
 
-export interface Curve {
-  /** One loss per step, step 1 first. */
-  losses: number[];
-  /** Validation losses at the steps where the engine computed one: [step, loss]. */
-  val: [number, number][];
-}
-
-export interface SweepRun {
-  rank: number;
-  losses: number[];
-  done: boolean;
-}
-
-export interface PitfallResult {
-  readonly id: PitfallId;
-  /** The headline number the switch shows. */
-  readonly value: number;
-  /** Every measured figure, by name (for the text and for tests). */
-  readonly figures: Readonly<Record<string, number | string>>;
-}
-
-export interface LabHooks {
-  /** Main training progress (every engine report; the element throttles to animation frames). */
-  progress(p: { step: number; loss: number; valLoss: number | null }): void;
-  backend(r: BackendReport): void;
-  recover(r: { reason: string; lr: number }): void;
-  /** Something the view shows changed. */
-  changed(): void;
-}
-
-export interface TrainOutcome {
-  step: number;
-  loss: number;
-  losses: number[];
-  paused: boolean;
-}
-
-const refKey = (c: ResolvedConfig) =>
-  JSON.stringify([c.scenario, c.trueRank, c.trainSize, c.batch, c.seed, c.baseSeed]);
-const sweepKey = (c: ResolvedConfig) => JSON.stringify({ ...c, rank: 0 });
-const configKey = (c: ResolvedConfig) => JSON.stringify(c);
-
-export function toTrainerConfig(c: ResolvedConfig, over: Partial<TrainerConfig> = {}): TrainerConfig {
-  return { ...c, targets: [...c.targets], ...over };
-}
-
-export class TrainerLab {
-  main: RemoteTrainer | null = null;
-  ref: RemoteTrainer | null = null;
-  aux: RemoteTrainer | null = null;
-  config: ResolvedConfig;
-  backendChoice: BackendChoice;
-  report: BackendReport | null = null;
-  state: TrainerState | null = null;
-  /** The current adapter's curve (restarts at step 0 after reset, configure and hot swap). */
-  curve: Curve = { losses: [], val: [] };
-  /** Full fine-tuning on the same data and seed. */
-  refCurve: Curve = { losses: [], val: [] };
-  showRef = true;
-  snapshot: TensorSnapshot | null = null;
-  grid: Matrix | null = null;
+export class LoraLab {
+  private main: RemoteTrainer | null = null;
+  private ref: RemoteTrainer | null = null;
+  private aux: RemoteTrainer | null = null;
+  private backendChoice: BackendChoice;
   /** h₀(x): the frozen base's outputs on the probe batch. */
-  baseOutputs: Matrix | null = null;
-  /** max |h(x) − h₀(x)| measured with B = 0 (at step 0), and now. */
-  bZeroDiff: number | null = null;
-  nowDiff: number | null = null;
-  /** W's checksum when the trainer started (the frozen base). */
-  checksum0: string | null = null;
-  lastMerge: number | null = null;
-  lastUnmerge: number | null = null;
-  sweep: SweepRun[] = [];
-  sweepRunning = false;
-  pitfalls = new Map<PitfallId, PitfallResult | { error: string } | 'running'>();
-  training = false;
-  error: string | null = null;
-
+  private baseOutputs: Matrix | null = null;
+  private readonly v: LabState;
   private readonly create: CreateRemoteTrainer;
   private readonly hooks: LabHooks;
   private chain: Promise<unknown> = Promise.resolve();
@@ -124,59 +65,69 @@ export class TrainerLab {
   private refFor = '';
   private pitfallFor = new Map<PitfallId, string>();
   private offs: (() => void)[] = [];
-  private started: Promise<void> | null = null;
+  private starting: Promise<void> | null = null;
   private disposed = false;
   private lastSnapshotAt = 0;
+  private recoveriesSeen = 0;
+  /** Whether B = 0 (a fresh adapter): only then is the output difference at step 0 the B = 0 one. */
+  private freshB = true;
 
   constructor(create: CreateRemoteTrainer, config: ResolvedConfig, backend: BackendChoice, hooks: LabHooks) {
     this.create = create;
-    this.config = config;
     this.backendChoice = backend;
     this.hooks = hooks;
+    this.v = initialView(config);
   }
 
-  /** Parameter counts from the shapes, valid before the engine starts. */
-  counts(): { trainable: number; frozen: number; fraction: number } {
-    const c = this.config;
-    return loraParamCounts(shapeOf(c.scenario).layers, c.targets, c.rank);
+  /** Everything the view draws, read-only. */
+  get view(): LabView {
+    return this.v;
   }
 
-  /** Multiply-adds per input, merged vs unmerged. */
-  work(): { merged: number; unmerged: number } {
-    const c = this.config;
-    return multiplyAdds(shapeOf(c.scenario).layers, c.targets, c.rank);
+  /** Shows or hides (and stops training) the full fine-tuning reference curve. */
+  setShowRef(on: boolean): void {
+    this.v.showRef = on;
+    this.hooks.changed();
   }
 
-  get isStarted(): boolean {
-    return this.started !== null;
+  /**
+   * Takes `config` as the configuration in effect without reconfiguring the engine: for settings
+   * that already match it (the element's attributes after a hot swap follow the adapter).
+   */
+  adoptConfig(config: ResolvedConfig): void {
+    this.v.config = config;
   }
 
   /** Runs `fn` after every earlier operation on the main trainer. */
   queue<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.chain.then(async () => {
-      if (this.disposed) throw new Error('the trainer was removed from the page');
-      await this.start();
-      return fn();
-    });
+    const p = this.chain.then(() => this.ready(fn));
     this.chain = p.catch(() => undefined);
     return p;
   }
 
+  /** Runs `fn` on `aux` (created on first use) after every earlier sweep or experiment. */
   private queueAux<T>(fn: (aux: RemoteTrainer) => Promise<T>): Promise<T> {
-    const p = this.auxChain.then(async () => {
-      if (this.disposed) throw new Error('the trainer was removed from the page');
-      await this.start();
-      this.aux ??= await this.create(toTrainerConfig(this.config), { backend: this.backendChoice });
-      return fn(this.aux);
-    });
+    const p = this.auxChain.then(() =>
+      this.ready(async () => {
+        this.aux ??= await this.create(toTrainerConfig(this.v.config), { backend: this.backendChoice });
+        return fn(this.aux);
+      }),
+    );
     this.auxChain = p.catch(() => undefined);
     return p;
   }
 
+  private async ready<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.disposed) throw new Error('the trainer was removed from the page');
+    await this.start();
+    return fn();
+  }
+
   /** Creates the engine trainers (once). */
   start(): Promise<void> {
-    this.started ??= (async () => {
-      const c = this.config;
+    this.v.started = true;
+    this.starting ??= (async () => {
+      const c = this.v.config;
       const [main, ref] = await Promise.all([
         this.create(toTrainerConfig(c), { backend: this.backendChoice }),
         this.create(toTrainerConfig(c, { mode: 'full', lr: undefined, rank: 1 }), { backend: this.backendChoice }),
@@ -188,10 +139,10 @@ export class TrainerLab {
       }
       this.main = main;
       this.ref = ref;
-      this.report = main.report;
+      this.v.report = main.report;
       this.offs.push(
         main.onBackend((r) => {
-          this.report = r;
+          this.v.report = r;
           this.hooks.backend(r);
           this.hooks.changed();
         }),
@@ -203,32 +154,28 @@ export class TrainerLab {
       this.hooks.backend(main.report);
       this.refFor = refKey(c);
       this.baseOutputs = await ref.probeOutputs();
-      this.state = await main.state();
-      this.checksum0 = this.state.checksumW;
+      this.v.state = await main.state();
+      this.v.baseChecksumW = this.v.state.checksumW;
       await this.afterRestart();
     })();
-    return this.started;
+    return this.starting;
   }
-
-  private recoveriesSeen = 0;
 
   /** After step 0 is reached (start, reset, configure, hot swap): clear the curve, measure B = 0. */
   private async afterRestart(): Promise<void> {
     const main = this.main!;
-    this.curve = { losses: [], val: [] };
-    this.state = await main.state();
+    this.v.curve = { losses: [], val: [] };
+    this.v.state = await main.state();
     const out = await main.probeOutputs();
     if (this.baseOutputs && out.rows === this.baseOutputs.rows && out.cols === this.baseOutputs.cols) {
       const d = outputMaxDiff(out, this.baseOutputs);
-      this.nowDiff = d;
+      this.v.nowDiff = d;
       // Only a fresh adapter has B = 0 (a swapped-in one starts at step 0 too, with its trained B).
-      if (this.freshB) this.bZeroDiff = d;
+      if (this.freshB) this.v.bZeroDiff = d;
     }
     this.freshB = false;
     await this.refreshViews(true);
   }
-
-  private freshB = true;
 
   /** Snapshot for the heatmaps, and the decision boundary (classify-2d). Throttled unless forced. */
   private async refreshViews(force = false): Promise<void> {
@@ -237,15 +184,15 @@ export class TrainerLab {
     const now = Date.now();
     if (!force && now - this.lastSnapshotAt < 250) return;
     this.lastSnapshotAt = now;
-    this.snapshot = await main.snapshot();
-    this.grid = this.config.scenario === 'classify-2d' ? await main.gridProbabilities() : null;
+    this.v.snapshot = await main.snapshot();
+    this.v.boundaryProbabilities = this.v.config.scenario === 'classify-2d' ? await main.gridProbabilities() : null;
     this.hooks.changed();
   }
 
   /** Applies a new configuration (no-op when equal). */
   setConfig(config: ResolvedConfig, backend: BackendChoice = this.backendChoice): Promise<void> {
-    if (!this.started) {
-      this.config = config;
+    if (!this.starting) {
+      this.v.config = config;
       this.backendChoice = backend;
       this.invalidate();
       return Promise.resolve();
@@ -253,17 +200,16 @@ export class TrainerLab {
     return this.queue(async () => {
       if (backend !== this.backendChoice) {
         this.backendChoice = backend;
-        this.config = config;
+        this.v.config = config;
         await this.restartEngine();
         return;
       }
-      if (configKey(config) === configKey(this.config)) return;
-      this.config = config;
+      if (configKey(config) === configKey(this.v.config)) return;
+      this.v.config = config;
       this.invalidate();
       const main = this.main!;
-      this.state = await main.configure(toTrainerConfig(config));
-      this.lastMerge = null;
-      this.lastUnmerge = null;
+      this.v.state = await main.configure(toTrainerConfig(config));
+      this.v.lastMerge = null;
       this.freshB = true;
       if (refKey(config) !== this.refFor) await this.resetRef();
       await this.afterRestart();
@@ -272,22 +218,22 @@ export class TrainerLab {
 
   /** Drops what no longer matches the configuration (sweep curves, pitfall numbers). */
   private invalidate(): void {
-    if (this.sweepFor !== sweepKey(this.config)) {
+    if (this.sweepFor !== sweepKey(this.v.config)) {
       this.sweepCancel = true;
       this.aux?.pause();
-      this.sweep = [];
+      this.v.sweep = [];
     }
     this.hooks.changed();
   }
 
   private async resetRef(): Promise<void> {
     const ref = this.ref!;
-    await ref.configure(toTrainerConfig(this.config, { mode: 'full', lr: undefined, rank: 1 }));
-    this.refFor = refKey(this.config);
-    this.refCurve = { losses: [], val: [] };
+    await ref.configure(toTrainerConfig(this.v.config, { mode: 'full', lr: undefined, rank: 1 }));
+    this.refFor = refKey(this.v.config);
+    this.v.refCurve = { losses: [], val: [] };
     this.baseOutputs = await ref.probeOutputs();
     const cs = (await this.main!.state()).checksumW;
-    this.checksum0 = cs;
+    this.v.baseChecksumW = cs;
   }
 
   private async restartEngine(): Promise<void> {
@@ -296,9 +242,9 @@ export class TrainerLab {
     this.ref?.dispose();
     this.aux?.dispose();
     this.main = this.ref = this.aux = null;
-    this.started = null;
-    this.refCurve = { losses: [], val: [] };
-    this.sweep = [];
+    this.starting = null;
+    this.v.refCurve = { losses: [], val: [] };
+    this.v.sweep = [];
     this.freshB = true;
     await this.start();
   }
@@ -307,17 +253,17 @@ export class TrainerLab {
    * Trains `steps` steps of the adapter (and the reference curve up to the same step).
    * Resolves early, with what it did, when `pause()` is called.
    */
-  train(steps: number): Promise<TrainOutcome> {
+  train(steps: number): Promise<LabRunResult> {
     return this.queue(async () => {
       const main = this.main!;
-      if (this.state?.merged) throw new Error('The adapter is merged into W: unmerge it before training.');
+      if (this.v.state?.merged) throw new Error('The adapter is merged into W: unmerge it before training.');
       this.pauseRequested = false;
       this.refStop = false;
-      this.training = true;
+      this.v.training = true;
       this.hooks.changed();
       const losses: number[] = [];
       let paused = false;
-      const refRun = this.showRef ? this.trainRef(this.curve.losses.length + steps) : Promise.resolve();
+      const refRun = this.v.showRef ? this.trainRef(this.v.curve.losses.length + steps) : Promise.resolve();
       try {
         while (losses.length < steps) {
           if (this.pauseRequested) {
@@ -335,7 +281,7 @@ export class TrainerLab {
           for (const rec of out.recoveries.slice(this.recoveriesSeen - seen)) {
             this.hooks.recover({ reason: rec.reason, lr: rec.lr });
           }
-          this.state = { ...(this.state ?? (await main.state())), step: out.step, loss: out.loss };
+          this.v.state = { ...(this.v.state ?? (await main.state())), step: out.step, loss: out.loss };
           await this.refreshViews();
           if (out.paused || got.length < n) {
             paused = true;
@@ -351,39 +297,39 @@ export class TrainerLab {
         await refRun.catch(() => undefined);
         this.pauseRequested = false;
         this.refStop = false;
-        this.state = await main.state();
+        this.v.state = await main.state();
         const val = await main.valLoss();
         if (val !== null && Number.isFinite(val)) {
-          const step = this.state.step;
-          const last = this.curve.val[this.curve.val.length - 1];
-          if (!last || last[0] !== step) this.curve.val.push([step, val]);
-          this.state = { ...this.state, valLoss: val };
+          const step = this.v.state.step;
+          const last = this.v.curve.val[this.v.curve.val.length - 1];
+          if (!last || last[0] !== step) this.v.curve.val.push([step, val]);
+          this.v.state = { ...this.v.state, valLoss: val };
         }
         if (this.baseOutputs) {
           const out = await main.probeOutputs();
           if (out.rows === this.baseOutputs.rows && out.cols === this.baseOutputs.cols)
-            this.nowDiff = outputMaxDiff(out, this.baseOutputs);
+            this.v.nowDiff = outputMaxDiff(out, this.baseOutputs);
         }
-        this.training = false;
+        this.v.training = false;
         await this.refreshViews(true);
       }
-      return { step: this.state.step, loss: losses.length ? losses[losses.length - 1] : Number.NaN, losses, paused };
+      return { step: this.v.state.step, loss: losses.length ? losses[losses.length - 1] : Number.NaN, losses, paused };
     });
   }
 
   private onProgress(p: TrainProgress): void {
-    this.curve.losses.push(...Array.from(p.losses));
-    if (this.curve.losses.length > p.step) this.curve.losses.length = p.step;
-    if (p.valLoss !== null && Number.isFinite(p.valLoss)) this.curve.val.push([p.step, p.valLoss]);
-    if (this.state)
-      this.state = { ...this.state, step: p.step, loss: p.loss, valLoss: p.valLoss ?? this.state.valLoss };
+    this.v.curve.losses.push(...Array.from(p.losses));
+    if (this.v.curve.losses.length > p.step) this.v.curve.losses.length = p.step;
+    if (p.valLoss !== null && Number.isFinite(p.valLoss)) this.v.curve.val.push([p.step, p.valLoss]);
+    if (this.v.state)
+      this.v.state = { ...this.v.state, step: p.step, loss: p.loss, valLoss: p.valLoss ?? this.v.state.valLoss };
     this.hooks.progress({ step: p.step, loss: p.loss, valLoss: p.valLoss });
     this.hooks.changed();
   }
 
   /** Makes the curve end at `step` with `losses` as its last entries. */
   private syncCurve(step: number, losses: number[]): void {
-    const c = this.curve.losses;
+    const c = this.v.curve.losses;
     c.length = Math.max(0, Math.min(c.length, step - losses.length));
     while (c.length < step - losses.length) c.push(Number.NaN);
     c.push(...losses);
@@ -392,13 +338,13 @@ export class TrainerLab {
   private async trainRef(toStep: number): Promise<void> {
     const ref = this.ref;
     if (!ref) return;
-    while (this.refCurve.losses.length < toStep && !this.refStop) {
-      const n = Math.min(CHUNK, toStep - this.refCurve.losses.length);
+    while (this.v.refCurve.losses.length < toStep && !this.refStop) {
+      const n = Math.min(CHUNK, toStep - this.v.refCurve.losses.length);
       const out = await ref.train(n, (p) => {
-        if (p.valLoss !== null && Number.isFinite(p.valLoss)) this.refCurve.val.push([p.step, p.valLoss]);
+        if (p.valLoss !== null && Number.isFinite(p.valLoss)) this.v.refCurve.val.push([p.step, p.valLoss]);
       });
-      this.refCurve.losses.length = Math.max(0, out.step - out.losses.length);
-      this.refCurve.losses.push(...Array.from(out.losses));
+      this.v.refCurve.losses.length = Math.max(0, out.step - out.losses.length);
+      this.v.refCurve.losses.push(...Array.from(out.losses));
       this.hooks.changed();
       if (out.paused || out.losses.length < n) break;
     }
@@ -406,7 +352,7 @@ export class TrainerLab {
 
   /** Makes the running `train` resolve early. */
   pause(): void {
-    if (!this.training) return;
+    if (!this.v.training) return;
     this.pauseRequested = true;
     this.refStop = true;
     this.main?.pause();
@@ -415,73 +361,69 @@ export class TrainerLab {
 
   reset(): Promise<TrainerState> {
     return this.queue(async () => {
-      this.state = await this.main!.reset();
-      this.lastMerge = null;
-      this.lastUnmerge = null;
+      this.v.state = await this.main!.reset();
+      this.v.lastMerge = null;
       this.freshB = true;
       await this.afterRestart();
-      return this.state;
+      return this.v.state;
     });
   }
 
   merge(): Promise<{ maxAbsDiff: number }> {
+    return this.mergeOp(true);
+  }
+
+  unmerge(): Promise<{ maxAbsDiff: number }> {
+    return this.mergeOp(false);
+  }
+
+  private mergeOp(merge: boolean): Promise<{ maxAbsDiff: number }> {
     return this.queue(async () => {
-      const r = await this.main!.merge();
-      this.lastMerge = r.maxAbsDiff;
-      this.lastUnmerge = null;
-      this.state = await this.main!.state();
+      const r = merge ? await this.main!.merge() : await this.main!.unmerge();
+      if (merge) this.v.lastMerge = r.maxAbsDiff;
+      this.v.state = await this.main!.state();
       await this.refreshViews(true);
       return r;
     });
   }
 
-  unmerge(): Promise<{ maxAbsDiff: number }> {
+  /** Queues an operation that returns the trainer's new state, and keeps that state. */
+  private stateOp(op: (main: RemoteTrainer) => Promise<TrainerState>): Promise<TrainerState> {
     return this.queue(async () => {
-      const r = await this.main!.unmerge();
-      this.lastUnmerge = r.maxAbsDiff;
-      this.state = await this.main!.state();
-      await this.refreshViews(true);
-      return r;
+      this.v.state = await op(this.main!);
+      this.hooks.changed();
+      return this.v.state;
     });
   }
 
   saveAdapter(name: string): Promise<TrainerState> {
-    return this.queue(async () => {
-      this.state = await this.main!.saveAdapter(name);
-      this.hooks.changed();
-      return this.state;
-    });
+    return this.stateOp((m) => m.saveAdapter(name));
   }
 
   deleteAdapter(name: string): Promise<TrainerState> {
-    return this.queue(async () => {
-      this.state = await this.main!.deleteAdapter(name);
-      this.hooks.changed();
-      return this.state;
-    });
+    return this.stateOp((m) => m.deleteAdapter(name));
   }
 
   /** Hot swap: the saved adapter on the same frozen base. The configuration follows the adapter. */
   useAdapter(name: string): Promise<{ state: TrainerState; adapter: AdapterSet }> {
     return this.queue(async () => {
       const main = this.main!;
-      this.state = await main.useAdapter(name);
+      this.v.state = await main.useAdapter(name);
       const a = await main.adapterWeights();
-      this.config = {
-        ...this.config,
+      this.v.config = {
+        ...this.v.config,
         rank: a.rank,
         alpha: a.alpha,
         rsLora: a.rsLora,
         dropout: a.dropout,
         targets: [...a.targets],
       };
-      this.lastMerge = null;
-      this.lastUnmerge = null;
+      this.v.lastMerge = null;
       await this.afterRestart();
       const val = await main.valLoss();
-      if (val !== null) this.state = { ...this.state, valLoss: val };
+      if (val !== null) this.v.state = { ...this.v.state, valLoss: val };
       this.hooks.changed();
-      return { state: this.state, adapter: a };
+      return { state: this.v.state, adapter: a };
     });
   }
 
@@ -490,9 +432,7 @@ export class TrainerLab {
    * chunk), so a view that follows the trainer sees ΔW while it trains.
    */
   private async peek<T>(fn: (main: RemoteTrainer) => Promise<T>): Promise<T> {
-    if (this.disposed) throw new Error('the trainer was removed from the page');
-    await this.start();
-    return fn(this.main!);
+    return this.ready(() => fn(this.main!));
   }
 
   adapterWeights(name?: string): Promise<AdapterSet> {
@@ -508,49 +448,37 @@ export class TrainerLab {
   }
 
   importAdapter(name: string, bytes: Uint8Array): Promise<TrainerState> {
-    return this.queue(async () => {
-      this.state = await this.main!.importAdapter(name, bytes);
-      this.hooks.changed();
-      return this.state;
-    });
+    return this.stateOp((m) => m.importAdapter(name, bytes));
   }
 
   // -- rank sweep ---------------------------------------------------------------------------------
 
   /** Trains a fresh adapter of each rank (others settings as now) for `steps` steps, on `aux`. */
   rankSweep(ranks: readonly number[] = SWEEP_RANKS, steps = SWEEP_STEPS): Promise<SweepRun[]> {
-    const cap = rankCap(this.config.scenario, this.config.targets);
+    const cap = rankCap(this.v.config.scenario, this.v.config.targets);
     const list = ranks.filter((r) => Number.isInteger(r) && r >= 1 && r <= cap);
     this.sweepCancel = false;
     return this.queueAux(async (aux) => {
-      const key = sweepKey(this.config);
+      const key = sweepKey(this.v.config);
       this.sweepFor = key;
-      this.sweep = list.map((rank) => ({ rank, losses: [], done: false }));
-      this.sweepRunning = true;
+      this.v.sweep = list.map((rank) => ({ rank, losses: [], done: false }));
+      this.v.sweepRunning = true;
       this.sweepCancel = false;
       this.hooks.changed();
       try {
-        for (const run of this.sweep) {
+        for (const run of this.v.sweep) {
           if (this.sweepCancel) break;
-          await aux.configure(toTrainerConfig(this.config, { rank: run.rank }));
-          while (run.losses.length < steps && !this.sweepCancel) {
-            const out = await aux.train(Math.min(CHUNK * 2, steps - run.losses.length), (p) => {
-              run.losses.push(...Array.from(p.losses));
-              this.hooks.changed();
-            });
-            run.losses.length = out.step - out.losses.length;
-            run.losses.push(...Array.from(out.losses));
-            if (out.paused) break;
-          }
-          run.done = run.losses.length >= steps;
-          this.hooks.changed();
+          await trainSweepRun(aux, toTrainerConfig(this.v.config, { rank: run.rank }), run, steps, {
+            cancelled: () => this.sweepCancel,
+            changed: () => this.hooks.changed(),
+          });
         }
       } finally {
-        this.sweepRunning = false;
-        if (this.sweepCancel) this.sweep = [];
+        this.v.sweepRunning = false;
+        if (this.sweepCancel) this.v.sweep = [];
         this.hooks.changed();
       }
-      return this.sweep;
+      return this.v.sweep;
     });
   }
 
@@ -563,53 +491,54 @@ export class TrainerLab {
 
   /** Runs one pitfall's experiment on `aux` with the current settings and keeps its numbers. */
   runPitfall(id: PitfallId): Promise<PitfallResult> {
-    this.pitfalls.set(id, 'running');
+    this.v.pitfalls.set(id, 'running');
     this.hooks.changed();
-    const key = configKey(this.config);
+    const key = configKey(this.v.config);
     const p = this.queueAux(async (aux) => {
       // The experiments (and the PEFT writer they use) load on first use.
       const { PITFALLS } = await import('./experiments.ts');
-      return PITFALLS[id](aux, this.config, this);
+      return PITFALLS[id](aux, this.v.config, this.main);
     });
     return p.then(
       (r) => {
-        this.pitfalls.set(id, r);
+        this.v.pitfalls.set(id, r);
         this.pitfallFor.set(id, key);
         this.hooks.changed();
         return r;
       },
       (e: unknown) => {
-        this.pitfalls.set(id, { error: e instanceof Error ? e.message : String(e) });
+        this.v.pitfalls.set(id, { error: e instanceof Error ? e.message : String(e) });
         this.hooks.changed();
         throw e;
       },
     );
   }
 
+  /**
+   * Runs the experiments of the switches in `on` that have no numbers for the current settings
+   * yet, and forgets those of the switches that are off (once started; failures go to `fail`).
+   */
+  syncPitfalls(on: readonly PitfallId[], fail: (e: unknown) => void): void {
+    if (!this.starting) return;
+    for (const id of PITFALL_IDS) {
+      const have = this.v.pitfalls.get(id);
+      if (on.includes(id)) {
+        if (have === undefined || (have !== 'running' && this.pitfallStale(id))) this.runPitfall(id).catch(fail);
+      } else if (have !== undefined && have !== 'running') {
+        this.clearPitfall(id);
+      }
+    }
+  }
+
   /** Whether a pitfall's numbers were computed with other settings than the current ones. */
   pitfallStale(id: PitfallId): boolean {
-    const r = this.pitfalls.get(id);
-    return r !== undefined && r !== 'running' && this.pitfallFor.get(id) !== configKey(this.config);
+    const r = this.v.pitfalls.get(id);
+    return r !== undefined && r !== 'running' && this.pitfallFor.get(id) !== configKey(this.v.config);
   }
 
   clearPitfall(id: PitfallId): void {
-    this.pitfalls.delete(id);
+    this.v.pitfalls.delete(id);
     this.hooks.changed();
-  }
-
-  /** The adapters (saved on `main`) that the sum-factors pitfall combines: the two most recent with the live shape. */
-  async savedPair(): Promise<[string, AdapterSet, string, AdapterSet] | null> {
-    const main = this.main;
-    if (!main) return null;
-    const names = (await main.state()).adapters;
-    const sets: [string, AdapterSet][] = [];
-    for (const n of names.slice().reverse()) {
-      const a = await main.adapterWeights(n);
-      if (sets.length === 0 || (a.rank === sets[0][1].rank && a.targets.join() === sets[0][1].targets.join()))
-        sets.push([n, a]);
-      if (sets.length === 2) return [sets[1][0], sets[1][1], sets[0][0], sets[0][1]];
-    }
-    return null;
   }
 
   dispose(): void {

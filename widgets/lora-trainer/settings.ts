@@ -4,12 +4,11 @@
  * a link reopen an experiment, and the PEFT `LoraConfig` snippet matching the settings.
  * Pure: no DOM.
  */
-import type { ResolvedConfig } from '../core/trainer.ts';
-import type { ScenarioName } from '../core/scenarios.ts';
+import { DEFAULTS, LoraConfigError, type ResolvedConfig } from '../core/trainer-config.ts';
+import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../core/scenario-shapes.ts';
 import type { BackendChoice } from '../engine/types.ts';
-import { ConfigError, DEFAULTS, isScenario, SCENARIOS, shapeOf, validateConfig } from './shapes.ts';
-
-export { rankCap } from './shapes.ts';
+import { attributeText } from '../shared/form-field.ts';
+import { shapeOf, validateConfig } from './shapes.ts';
 
 export const PITFALL_IDS = ['alpha-merge', 'fixed-alpha', 'low-lr', 'few-layers', 'sum-factors'] as const;
 export type PitfallId = (typeof PITFALL_IDS)[number];
@@ -58,6 +57,47 @@ export interface Settings {
 }
 
 type Raw = Partial<Record<AttributeName, string | null | undefined>>;
+
+/** The element's setting properties (one per attribute, as Lit holds them: text, a number, a boolean, or unset). */
+export type SettingProperties = Record<
+  | 'scenario'
+  | 'trueRank'
+  | 'rank'
+  | 'alpha'
+  | 'lr'
+  | 'batch'
+  | 'dropout'
+  | 'trainSize'
+  | 'seed'
+  | 'baseSeed'
+  | 'target'
+  | 'rslora'
+  | 'backend'
+  | 'controls'
+  | 'pitfall',
+  unknown
+>;
+
+/** The settings as attribute text (absent = null), from the element's properties. */
+export function attributesOf(p: SettingProperties): Partial<Record<AttributeName, string | null>> {
+  return {
+    scenario: attributeText(p.scenario),
+    'true-rank': attributeText(p.trueRank),
+    rank: attributeText(p.rank),
+    alpha: attributeText(p.alpha),
+    lr: attributeText(p.lr),
+    batch: attributeText(p.batch),
+    dropout: attributeText(p.dropout),
+    'train-size': attributeText(p.trainSize),
+    seed: attributeText(p.seed),
+    'base-seed': attributeText(p.baseSeed),
+    target: attributeText(p.target),
+    rslora: attributeText(p.rslora),
+    backend: attributeText(p.backend),
+    controls: attributeText(p.controls),
+    pitfall: attributeText(p.pitfall),
+  };
+}
 
 const NUMERIC: readonly ConfigAttribute[] = [
   'true-rank',
@@ -119,11 +159,11 @@ export function parseSettings(raw: Raw): { settings: Settings; errors: SettingsE
   let scenario: ScenarioName = DEFAULTS.scenario;
   if (seen(scenarioRaw)) {
     const s = scenarioRaw.trim();
-    if (isScenario(s)) scenario = s;
+    if (isScenarioName(s)) scenario = s;
     else
       errors.push({
         attribute: 'scenario',
-        message: `scenario="${scenarioRaw}" is not a scenario (${SCENARIOS.join(', ')}); using ${DEFAULTS.scenario}.`,
+        message: `scenario="${scenarioRaw}" is not a scenario (${SCENARIO_NAMES.join(', ')}); using ${DEFAULTS.scenario}.`,
       });
   }
   config['scenario'] = scenario;
@@ -159,7 +199,7 @@ export function parseSettings(raw: Raw): { settings: Settings; errors: SettingsE
     try {
       resolved = validateConfig(config);
     } catch (e) {
-      const field = e instanceof ConfigError ? e.field : '';
+      const field = e instanceof LoraConfigError ? e.field : '';
       const attr = FIELD_TO_ATTRIBUTE[field];
       if (!attr || !(field in config)) break;
       const shown = attr === 'target' ? String(raw.target) : String(raw[attr] ?? config[field]);

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseSettings,
-  peftSnippet,
-  rankCap,
-  readUrlState,
-  writeUrlState,
-} from '../../../widgets/lora-trainer/settings.ts';
-import { DEFAULTS } from '../../../widgets/core/trainer.ts';
+import { parseSettings, peftSnippet, readUrlState, writeUrlState } from '../../../widgets/lora-trainer/settings.ts';
+import { rankCap } from '../../../widgets/lora-trainer/shapes.ts';
+import { DEFAULTS } from '../../../widgets/core/trainer-config.ts';
 
 describe('parseSettings', () => {
   it('gives the defaults with no attributes', () => {
