@@ -64,6 +64,39 @@ async function drawn(view: Locator): Promise<Debug> {
   return view.evaluate((e) => (e as View).debugScene());
 }
 
+/**
+ * Waits until the page has run `n` more animation frames. The shared renderer draws from
+ * requestAnimationFrame, so a view that wanted to move has had `n` chances to draw by then: the
+ * positive signal before asserting that nothing was drawn.
+ */
+const frames = (page: Page, n: number) =>
+  page.evaluate(
+    (n) =>
+      new Promise<void>((done) => {
+        const tick = () => (--n <= 0 ? done() : requestAnimationFrame(tick));
+        requestAnimationFrame(tick);
+      }),
+    n,
+  );
+
+/** σ₁…σ₃ of a matrix given as plain numbers (what a page hands back), by the core SVD. */
+const sigmas = (m: { rows: number; cols: number; data: ArrayLike<number> }) =>
+  svd({ rows: m.rows, cols: m.cols, data: Float64Array.from(m.data) }).S.slice(0, 3);
+
+/** Largest |σᵢ(view) − σᵢ(trainer's ΔW now)|, i ≤ 3: zero once the view has caught up with the trainer. */
+async function sigmaGap(view: Locator, trainer: Locator): Promise<number> {
+  const ref = sigmas(
+    await trainer.evaluate(async (t) => {
+      const m = await (
+        t as unknown as { deltaW(): Promise<{ rows: number; cols: number; data: ArrayLike<number> }> }
+      ).deltaW();
+      return { rows: m.rows, cols: m.cols, data: Array.from(m.data) };
+    }),
+  );
+  const sv = await view.evaluate((e) => (e as View).singularValues);
+  return Math.max(...ref.map((s, i) => Math.abs(sv[i]! - s)));
+}
+
 const info = (page: Page) =>
   page.evaluate(() =>
     (customElements.get('subspace-view') as unknown as { rendererInfo(): Info | null }).rendererInfo(),
@@ -235,7 +268,7 @@ test.describe('<subspace-view> on the site', () => {
     const view = page.locator('subspace-view');
     let d = await drawn(view);
     const still = d.renders;
-    await page.waitForTimeout(1000);
+    await frames(page, 60);
     expect((await view.evaluate((e) => (e as View).debugScene())).renders).toBe(still);
     await expect(view.getByRole('button', { name: 'Rotate' })).toBeVisible();
 
@@ -268,7 +301,7 @@ test.describe('<subspace-view> on the site', () => {
     await view.getByRole('button', { name: 'Pause rotation' }).click();
     await expect(view).toHaveAttribute('paused', '');
     const r1 = (await drawn(view)).renders;
-    await page.waitForTimeout(800);
+    await frames(page, 48);
     expect((await view.evaluate((e) => (e as View).debugScene())).renders).toBe(r1);
   });
 
@@ -282,7 +315,7 @@ test.describe('<subspace-view> on the site', () => {
       .toBeGreaterThan(5);
     await view.getByRole('button', { name: 'Pause rotation' }).click();
     const r = (await drawn(view)).renders;
-    await page.waitForTimeout(800);
+    await frames(page, 48);
     expect((await view.evaluate((e) => (e as View).debugScene())).renders).toBe(r);
   });
 
@@ -432,8 +465,9 @@ test.describe('<subspace-view> following a trainer', () => {
       await trainer.scrollIntoViewIfNeeded();
       await trainer.evaluate(async (t) => void (await (t as T).train(60)));
       await expect.poll(async () => (await drawn(view)).source, { timeout: 30_000 }).toBe('trainer');
+      // Caught up: the trainer's last steps were pulled, so σ are those of its ΔW now.
       const settle = async () => {
-        await page.waitForTimeout(400);
+        await expect.poll(() => sigmaGap(view, trainer), { timeout: 15_000 }).toBeLessThan(1e-4);
         return drawn(view);
       };
       await settle();
@@ -529,7 +563,7 @@ test.describe('<subspace-view> embedded on a foreign host under the strict CSP',
       async (t) => void (await (t as unknown as { train(n: number): Promise<unknown> }).train(50)),
     );
     await expect.poll(async () => (await drawn(view)).source, { timeout: 30_000 }).toBe('trainer');
-    await page.waitForTimeout(400);
+    await expect.poll(() => sigmaGap(view, trainer), { timeout: 15_000 }).toBeLessThan(1e-4);
     await drawn(view);
     const data = await trainer.evaluate(async (t) =>
       Array.from((await (t as unknown as { deltaW(): Promise<{ data: Float32Array }> }).deltaW()).data),

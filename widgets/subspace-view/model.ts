@@ -97,33 +97,3 @@ export function projectedPicture(deltaW: Matrix<Float32Array | Float64Array>, n 
 function stats(t: TopK, M: Matrix<Float32Array | Float64Array>) {
   return { sigma: t.sigma, energy: t.energy, rank: t.rank, rows: M.rows, cols: M.cols };
 }
-
-/** Parses a value given as `matrix`: `{rows, cols, data}` (row-major) or an array of equal-length rows. */
-export function parseMatrix(value: unknown): { matrix?: Matrix<Float64Array>; error?: string } {
-  if (value == null) return {};
-  let rows: number;
-  let cols: number;
-  let data: Float64Array;
-  if (Array.isArray(value)) {
-    rows = value.length;
-    cols = Array.isArray(value[0]) ? (value[0] as unknown[]).length : -1;
-    if (!value.every((r) => Array.isArray(r) && r.length === cols))
-      return { error: 'matrix: rows must be arrays of equal length.' };
-    data = Float64Array.from((value as unknown[][]).flat() as number[]);
-  } else if (typeof value === 'object') {
-    const v = value as { rows?: unknown; cols?: unknown; data?: unknown };
-    rows = Number(v.rows);
-    cols = Number(v.cols);
-    const d = v.data as ArrayLike<number> | undefined;
-    if (!d || typeof d.length !== 'number') return { error: 'matrix: needs {rows, cols, data}.' };
-    data = Float64Array.from(d);
-  } else return { error: 'matrix: needs {rows, cols, data} or an array of rows.' };
-  if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0))
-    return { error: `matrix: bad shape ${rows}×${cols}.` };
-  if (data.length !== rows * cols)
-    return { error: `matrix: ${rows}×${cols} needs ${rows * cols} numbers, got ${data.length}.` };
-  if (!data.every(Number.isFinite)) return { error: 'matrix: every entry must be a finite number.' };
-  if (rows * cols > 1 << 20 || Math.min(rows, cols) > 256)
-    return { error: `matrix: ${rows}×${cols} is too large to decompose here (at most 2²⁰ entries, min(m, n) ≤ 256).` };
-  return { matrix: { rows, cols, data } };
-}

@@ -112,42 +112,29 @@ export const styles = [
       font-weight: 600;
       white-space: nowrap;
       pointer-events: none;
+      color: var(--_c);
     }
     .lab[hidden] {
       display: none;
     }
-    .lab.colb {
-      color: var(--_colb);
+    /* One colour per drawn object, for its label (.lab) and its legend swatch (.sw). */
+    .in {
+      --_c: var(--_in);
     }
-    .sw.colb {
-      background: var(--_colb);
+    .base {
+      --_c: var(--_base);
     }
-    .lab.sig {
-      color: var(--_sig);
+    .moved {
+      --_c: var(--_moved);
     }
-    .sw.sig {
-      background: var(--_sig);
+    .arrow {
+      --_c: var(--_arrow);
     }
-    .lab.arrow {
-      color: var(--_arrow);
+    .colb {
+      --_c: var(--_colb);
     }
-    .sw.arrow {
-      background: var(--_arrow);
-    }
-    .lab.base {
-      color: var(--_base);
-    }
-    .sw.base {
-      background: var(--_base);
-    }
-    .lab.moved {
-      color: var(--_moved);
-    }
-    .sw.moved {
-      background: var(--_moved);
-    }
-    .sw.in {
-      background: var(--_in);
+    .sig {
+      --_c: var(--_sig);
     }
     .msg {
       position: absolute;
@@ -198,6 +185,7 @@ export const styles = [
       gap: 0.35em;
     }
     .sw {
+      background: var(--_c);
       display: inline-block;
       width: 0.8em;
       height: 0.8em;
@@ -254,7 +242,7 @@ export const styles = [
     details > :not(summary) {
       margin-top: 0.5em;
     }
-    .grid-fig {
+    .phi-fig {
       display: grid;
       grid-template-columns: auto 1fr;
       gap: 0.25em 0.5em;
@@ -266,13 +254,13 @@ export const styles = [
       font-size: 0.875em;
       color: var(--_muted);
     }
-    canvas.grid {
+    canvas.phi {
       width: 100%;
       height: auto;
     }
     .ticks,
-    .grid-fig figcaption,
-    .grid-fig details {
+    .phi-fig figcaption,
+    .phi-fig details {
       grid-column: 2;
       font-size: 0.875em;
     }

@@ -1,45 +1,27 @@
 import { LitElement, html, nothing } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
-import type { Matrix } from '../core/matrix.ts';
-import { similarityGrid, type SimilarityGrid } from '../core/subspace.ts';
 import { NearViewportController } from '../shared/near-viewport.ts';
-import { demoAdapters, demoUpdate } from './demo.ts';
-import { examplePicture, parseMatrix, projectedPicture, type Picture } from './model.ts';
+import { demoUpdate } from './demo.ts';
+import { TrainerFollower } from './follow.ts';
+import { fmt, pct, sub } from './format.ts';
+import { labelAnchors, placeLabels, type Project } from './labels.ts';
+import { examplePicture, projectedPicture, type Picture } from './model.ts';
+import { OrbitController, STEP } from './orbit.ts';
+import { numberOrText, parseMatrix, parseRank, parseSeed } from './parse.ts';
 import type { Layers, Palette, SharedInfo, View } from './renderer.ts';
+import { paintSimilarity, renderSimilarity, similarityFor, type Similarity } from './similarity.ts';
+import { drawStill } from './still.ts';
 import { styles } from './subspace-view.styles.ts';
 
 type Renderer = typeof import('./renderer.ts');
 /** The three.js half, once loaded (shared by every view on the page). */
 let three: Renderer | undefined;
 
-/** The public surface of `<lora-trainer>` this element uses (DESIGN.md). */
-interface TrainerLike extends HTMLElement {
-  deltaW?(layer?: string): Promise<unknown>;
-  adapterWeights?(name: string): Promise<unknown>;
-  step?: number;
-}
-
-const THROTTLE_MS = 250;
-const COMPARE_MS = 2000;
-const STEP = Math.PI / 12;
-/** The lesson section that explains §7.2, on the site that served this module (whichever chunk this code is in). */
-function lessonUrl(): string {
-  const u = new URL(import.meta.url);
-  const i = u.pathname.lastIndexOf('/widgets/');
-  return new URL(`${i >= 0 ? u.pathname.slice(0, i) : '.'}/lessons/lora-peft/#rank-is-the-capacity-dial`, u).href;
-}
-const SUB = '₀₁₂₃₄₅₆₇₈₉';
-const sub = (n: number) => String(n).replace(/\d/g, (d) => SUB[Number(d)]!);
-const fmt = (x: number) =>
-  x === 0 ? '0' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toPrecision(3);
-const pct = (x: number) => `${(100 * x).toFixed(x > 0.999 && x < 1 ? 2 : 1)}%`;
-const num = (v: string | null) => (v !== null && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
-
 /**
  * A 3D picture of what a low-rank update does to space: inputs x on the unit sphere, their images
  * W·x and (W + ΔW)·x, the differences ΔW·x as arrows, the column space col(B) of ΔW = B·A as a
  * line (r = 1) or plane (r = 2), and the singular directions of ΔW as arrows σᵢ·uᵢ. Below it, the
- * LoRA paper's subspace similarity φ (§7.2) of two adapters as a grid.
+ * LoRA paper's subspace similarity φ (§7.2) of two adapters as a heatmap.
  *
  * The element module is small; three.js loads only when the element comes near the viewport, and
  * one WebGL renderer serves every view on the page. Without WebGL it draws a still figure and
@@ -52,7 +34,7 @@ const num = (v: string | null) => (v !== null && v.trim() !== '' && Number.isFin
  *   `lora-step` events, at most every 250 ms) projected onto its top three singular directions.
  *   While following, `rank` is ignored.
  * - `layer`: which of the trainer's layers (default: its first).
- * - `compare`: two adapter names saved in the followed trainer, `"a,b"`: the similarity grid
+ * - `compare`: two adapter names saved in the followed trainer, `"a,b"`: the similarity heatmap
  *   compares their A matrices (`adapterWeights(name)`) instead of the built-in example pair.
  * - `paused`: boolean: no turntable rotation. Under `prefers-reduced-motion: reduce` nothing
  *   moves until the user presses Rotate.
@@ -83,8 +65,8 @@ export class SubspaceView extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    rank: { reflect: true, converter: { fromAttribute: num } },
-    seed: { reflect: true, converter: { fromAttribute: num } },
+    rank: { reflect: true, converter: { fromAttribute: numberOrText } },
+    seed: { reflect: true, converter: { fromAttribute: numberOrText } },
     for: { reflect: true },
     layer: { reflect: true },
     compare: { reflect: true },
@@ -92,21 +74,40 @@ export class SubspaceView extends LitElement {
     matrix: { attribute: false },
   };
 
+  /** Rank r of the example ΔW = B·A: 1 (default), 2 or 3. */
   declare rank: number | string | null | undefined;
+  /** Integer seed of the example's random B and A (default 1). */
   declare seed: number | string | null | undefined;
+  /** Id of a `<lora-trainer>` whose live ΔW to show instead of the example. */
   declare for: string | null | undefined;
+  /** Which of the followed trainer's layers to show (default: its first). */
   declare layer: string | null | undefined;
+  /** Two adapters saved in the followed trainer, `"a,b"`, to compare in the similarity section. */
   declare compare: string | null | undefined;
+  /** No turntable rotation. */
   declare paused: boolean;
+  /** A ΔW to show, any size: `{rows, cols, data}` (row-major) or an array of rows; `null` for the example. */
   declare matrix: unknown;
 
+  readonly #follow = new TrainerFollower(this, () => this.#simOpen);
+  readonly #orbit = new OrbitController(
+    this,
+    () => this.#view,
+    () => this.#syncMotion(),
+  );
+  // What is drawn: the picture, where it came from, and the messages about the inputs.
   #picture!: Picture;
   #pictureKey = '';
+  #drawn: Picture | undefined;
   #animateNext = false;
   #errors: string[] = [];
   #r = 1;
   #seed = 1;
-  #source = 'example';
+  #source: 'example' | 'matrix' | 'trainer' = 'example';
+  #matrixSeen: unknown;
+  #matrixVersion = 0;
+  #layers: Layers = { inputs: true, images: true, arrows: true, colB: true, singular: true };
+  // The three.js view and what it depends on.
   #view: View | undefined;
   #gl: 'loading' | 'ready' | 'unavailable' | 'lost' = 'loading';
   #glReason = '';
@@ -115,26 +116,10 @@ export class SubspaceView extends LitElement {
   #io: IntersectionObserver | undefined;
   #ro: ResizeObserver | undefined;
   #size: [number, number] = [0, 0];
-  #reduced: MediaQueryList | undefined;
   #dark: MediaQueryList | undefined;
-  #played = false;
-  #layers: Layers = { inputs: true, images: true, arrows: true, colB: true, singular: true };
-  #drag: { id: number; x: number; y: number } | undefined;
-  // Following a trainer
-  #trainer: TrainerLike | undefined;
-  #followed: Matrix<Float64Array> | undefined;
-  #followError: string | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #lastPull = -Infinity;
-  #pulling = false;
-  #again = false;
-  // Similarity grid
+  // The similarity section.
   #simOpen = false;
-  #grid: SimilarityGrid | undefined;
-  #gridKey = '';
-  #gridLabel: [string, string] = ['', ''];
-  #gridError: string | undefined;
-  #lastCompare = -Infinity;
+  #similarity: Similarity | undefined;
 
   constructor() {
     super();
@@ -157,7 +142,7 @@ export class SubspaceView extends LitElement {
     (ReturnType<View['debug']> & { settled: boolean; gl: string; source: string }) | { gl: string; source: string } {
     const v = this.#view;
     const base = { gl: this.#gl, source: this.#source };
-    return v ? { ...v.debug(), ...base, settled: !v.busy && !this.#pulling && this.#timer === undefined } : base;
+    return v ? { ...v.debug(), ...base, settled: !v.busy && !this.#follow.busy } : base;
   }
 
   /** The page's shared renderer: counters and contexts created (null until three.js has loaded). */
@@ -172,9 +157,7 @@ export class SubspaceView extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#reduced = matchMedia('(prefers-reduced-motion: reduce)');
     this.#dark = matchMedia('(prefers-color-scheme: dark)');
-    this.#reduced.addEventListener('change', this.#onMotionPref);
     this.#dark.addEventListener('change', this.#onScheme);
     this.#io = new IntersectionObserver((entries) => {
       this.#visible = entries.some((e) => e.isIntersecting);
@@ -187,55 +170,46 @@ export class SubspaceView extends LitElement {
       const stage = this.#stage();
       if (stage && this.#ro) this.#ro.observe(stage);
     });
-    this.#bindTrainer();
     // Reconnected after the first approach: the near-viewport controller will not fire again.
     if (this.hasUpdated) void this.#start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#reduced?.removeEventListener('change', this.#onMotionPref);
     this.#dark?.removeEventListener('change', this.#onScheme);
     this.#io?.disconnect();
     this.#ro?.disconnect();
     this.#io = this.#ro = undefined;
-    this.#unbindTrainer();
     this.#view?.dispose();
     this.#view = undefined;
-    this.#drag = undefined;
   }
 
   // ——— State from attributes, the matrix and the trainer ———
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('for') && this.isConnected && this.hasUpdated) this.#bindTrainer();
-    if (changed.has('compare') || changed.has('layer')) this.#lastCompare = -Infinity;
-    const errors: string[] = [];
-    const r = this.rank;
-    this.#r = 1;
-    if (r != null && r !== '') {
-      if (typeof r === 'number' && Number.isInteger(r) && r >= 1 && r <= 3) this.#r = r;
-      else errors.push(`rank="${r}" is not 1, 2 or 3; showing rank 1.`);
-    }
-    const s = this.seed;
-    this.#seed = 1;
-    if (s != null && s !== '') {
-      if (typeof s === 'number' && Number.isInteger(s)) this.#seed = s;
-      else errors.push(`seed="${s}" is not an integer; using seed 1.`);
-    }
+    if (changed.has('for') && this.isConnected && this.hasUpdated) this.#follow.bind();
+    if (changed.has('compare') || changed.has('layer')) this.#follow.adaptersDue();
+    const rank = parseRank(this.rank);
+    const seed = parseSeed(this.seed);
     const parsed = parseMatrix(this.matrix);
-    if (parsed.error) errors.push(`${parsed.error} Showing the example instead.`);
-    if (this.#followError) errors.push(this.#followError);
+    this.#r = rank.value;
+    this.#seed = seed.value;
+    const errors = [rank.error, seed.error, parsed.error && `${parsed.error} Showing the example instead.`];
+    errors.push(this.#follow.error);
+    if (changed.has('matrix') || this.matrix !== this.#matrixSeen) {
+      this.#matrixSeen = this.matrix;
+      this.#matrixVersion++;
+    }
+    const followed = this.#follow.deltaW;
     let key: string;
     let make: () => Picture;
-    if (this.for && this.#followed) {
-      const f = this.#followed;
-      key = `f${this.#followedVersion}`;
-      make = () => projectedPicture(f);
+    if (this.for && followed) {
+      key = `f${this.#follow.version}`;
+      make = () => projectedPicture(followed);
       this.#source = 'trainer';
     } else if (parsed.matrix && !this.for) {
       const m = parsed.matrix;
-      key = `m${this.#matrixVersion(changed)}`;
+      key = `m${this.#matrixVersion}`;
       make = () => projectedPicture(m);
       this.#source = 'matrix';
     } else {
@@ -247,21 +221,11 @@ export class SubspaceView extends LitElement {
       const wasExample = this.#pictureKey.startsWith('e') && key.startsWith('e');
       this.#pictureKey = key;
       this.#picture = make();
-      this.#animateNext = wasExample && !this.#reduced?.matches;
+      this.#animateNext = wasExample && !this.#orbit.reducedMotion;
     }
-    this.#errors = errors;
-    if (this.#simOpen) this.#updateGrid();
-  }
-
-  #followedVersion = 0;
-  #matrixSeen: unknown;
-  #matrixCount = 0;
-  #matrixVersion(changed: PropertyValues): number {
-    if (changed.has('matrix') || this.matrix !== this.#matrixSeen) {
-      this.#matrixSeen = this.matrix;
-      this.#matrixCount++;
-    }
-    return this.#matrixCount;
+    this.#errors = errors.filter((e): e is string => !!e);
+    if (this.#simOpen)
+      this.#similarity = similarityFor(this.#similarity, this.#seed, this.compare ? this.#follow.adapters : undefined);
   }
 
   protected override updated(): void {
@@ -271,10 +235,14 @@ export class SubspaceView extends LitElement {
       this.#drawn = this.#picture;
     }
     if (this.#gl === 'unavailable') this.#drawStill();
-    if (this.#simOpen) this.#paintGrid();
+    const phi = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.phi');
+    if (this.#simOpen && phi && this.#similarity) {
+      const cs = getComputedStyle(this);
+      const css = (n: string) => cs.getPropertyValue(`--_${n}`).trim();
+      paintSimilarity(phi, this.#similarity.phi, css('lo'), css('hi'), css('bg'));
+    }
     this.#syncMotion();
   }
-  #drawn: Picture | undefined;
 
   // ——— three.js, loaded near the viewport ———
 
@@ -335,6 +303,7 @@ export class SubspaceView extends LitElement {
     if (this.#gl === 'unavailable') this.#drawStill();
   }
 
+  /** The colours of the drawing, from the --_in … --_guide custom properties (so the theme sets both). */
   #palette(): Palette {
     const cs = getComputedStyle(this);
     const c = (n: string) => cs.getPropertyValue(`--_${n}`).trim() || '#888';
@@ -354,360 +323,32 @@ export class SubspaceView extends LitElement {
     this.requestUpdate();
   };
 
-  #onMotionPref = (): void => this.#syncMotion();
-
-  /** Whether the turntable runs: not paused, and not under reduced motion unless the user pressed Rotate. */
-  get #moving(): boolean {
-    return !this.paused && (!this.#reduced?.matches || this.#played);
-  }
-
   #syncMotion(): void {
-    this.#view?.setMotion(this.#moving && this.#visible && this.#gl === 'ready');
+    this.#view?.setMotion(this.#orbit.moving && this.#visible && this.#gl === 'ready');
   }
 
-  #placeLabels(project: (x: number, y: number, z: number) => [number, number] | null): void {
-    const p = this.#picture;
-    const anchors = new Map<string, [number, number, number] | null>();
-    const at = (a: Float64Array, i: number, s = 1): [number, number, number] => [
-      a[3 * i]! * s,
-      a[3 * i + 1]! * s,
-      a[3 * i + 2]! * s,
-    ];
-    const L = this.#layers;
-    for (let k = 0; k < 3; k++)
-      anchors.set(`s${k + 1}`, L.singular && 3 * k < p.singular.length ? at(p.singular, k, 1.12) : null);
-    // col(B): the point of the line or the plane's rim that lies furthest up and to the right on screen.
-    const rim: [number, number, number][] = [];
-    for (let k = 0; L.colB && p.colBDim > 0 && p.colBDim < 3 && k < 12; k++) {
-      const [c, s] = [Math.cos((k * Math.PI) / 6), p.colBDim === 2 ? Math.sin((k * Math.PI) / 6) : 0];
-      rim.push([0, 1, 2].map((i) => 1.5 * (c * p.colB[i]! + s * (p.colB[3 + i] ?? 0))) as [number, number, number]);
-    }
-    let score = -Infinity;
-    anchors.set('colB', null);
-    for (const c of rim) {
-      const xy = project(...c);
-      if (xy && xy[0] - xy[1] > score) [score] = [xy[0] - xy[1], anchors.set('colB', c)];
-    }
-    // Name one arrow: the longest.
-    let best = -1;
-    let len = 1e-6;
-    for (let i = 0; i < p.n; i++) {
-      const d = Math.hypot(
-        p.moved[3 * i]! - p.base[3 * i]!,
-        p.moved[3 * i + 1]! - p.base[3 * i + 1]!,
-        p.moved[3 * i + 2]! - p.base[3 * i + 2]!,
-      );
-      if (d > len) [best, len] = [i, d];
-    }
-    const mid =
-      best < 0 ? null : (at(p.base, best).map((x, j) => (x + p.moved[3 * best + j]!) / 2) as [number, number, number]);
-    anchors.set('dw', L.arrows ? mid : null);
-    anchors.set('wx', L.images && best >= 0 ? at(p.base, best) : null);
-    anchors.set('wdx', L.images && best >= 0 ? at(p.moved, best) : null);
-    // Place each label at its anchor, or the nearest free slot above or below it (labels sit above
-    // their point: between one label height and the bottom of the view).
-    const placed: number[][] = [];
-    const H = this.#size[1];
-    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('.lab')) {
-      const a = anchors.get(el.dataset['k']!);
-      const xy = a ? project(...a) : null;
-      el.hidden = !xy;
-      if (!xy) continue;
-      const w = el.offsetWidth + 4;
-      const h = el.offsetHeight + 2;
-      const x = xy[0];
-      const free = (y: number) =>
-        y >= h && y <= H && !placed.some(([px, py]) => Math.abs(px! - x) < w && Math.abs(py! - y) < h);
-      const y = [0, -1, 1, -2, 2, -3, 3].map((k) => xy[1] + k * h).find(free) ?? Math.min(H, Math.max(h, xy[1]));
-      placed.push([x, y]);
-      el.style.translate = `${x.toFixed(1)}px ${y.toFixed(1)}px`;
-    }
+  #placeLabels(project: Project): void {
+    const anchors = labelAnchors(this.#picture, this.#layers, project);
+    placeLabels(this.renderRoot.querySelectorAll<HTMLElement>('.lab'), anchors, project, this.#size[1]);
   }
 
   /** Without WebGL: the same picture as a still line drawing on the 2D canvas. */
   #drawStill(): void {
     const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.gl');
-    const ctx = canvas?.getContext('2d');
-    const [w, h] = this.#size;
-    if (!canvas || !ctx || !w || !h) return;
-    const dpr = Math.min(2, devicePixelRatio || 1);
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const cs = getComputedStyle(this);
-    const col = (n: string) => cs.getPropertyValue(`--_${n}`).trim();
-    const [ca, sa, ce, se] = [Math.cos(0.75), Math.sin(0.75), Math.cos(0.42), Math.sin(0.42)];
-    const k = Math.min(w, h) / 4.2;
-    const P = (a: Float64Array, i: number): [number, number] => {
-      const [x, y, z] = [a[3 * i]!, a[3 * i + 1]!, a[3 * i + 2]!];
-      const x1 = x * ca - z * sa;
-      const z1 = x * sa + z * ca;
-      return [w / 2 + k * x1, h / 2 - k * (y * ce - z1 * se)];
-    };
-    const p = this.#picture;
-    ctx.lineCap = 'round';
-    if (p.colBDim === 1 || p.colBDim === 2) {
-      ctx.strokeStyle = col('colb');
-      ctx.lineWidth = 2;
-      const ends = p.colBDim === 1 ? [p.colB.map((x) => 2 * x), p.colB.map((x) => -2 * x)] : [];
-      if (ends.length) {
-        ctx.beginPath();
-        ctx.moveTo(...P(ends[0]!, 0));
-        ctx.lineTo(...P(ends[1]!, 0));
-        ctx.stroke();
-      }
-    }
-    const dot = (a: Float64Array, i: number, c: string, r: number) => {
-      ctx.fillStyle = c;
-      ctx.beginPath();
-      ctx.arc(...P(a, i), r, 0, 2 * Math.PI);
-      ctx.fill();
-    };
-    ctx.lineWidth = 1.25;
-    ctx.strokeStyle = col('arrow');
-    for (let i = 0; i < p.n; i++) {
-      ctx.beginPath();
-      ctx.moveTo(...P(p.base, i));
-      ctx.lineTo(...P(p.moved, i));
-      ctx.stroke();
-      dot(p.base, i, col('base'), 2.5);
-      dot(p.moved, i, col('moved'), 2.5);
-    }
-    ctx.strokeStyle = col('sig');
-    ctx.lineWidth = 3;
-    for (let i = 0; 3 * i < p.singular.length; i++) {
-      ctx.beginPath();
-      ctx.moveTo(w / 2, h / 2);
-      ctx.lineTo(...P(p.singular, i));
-      ctx.stroke();
-    }
-  }
-
-  // ——— Following a trainer ———
-
-  #bindTrainer(): void {
-    this.#unbindTrainer();
-    const id = this.for?.trim();
-    if (!id) return;
-    const root = this.getRootNode() as Document | ShadowRoot;
-    const el = (root.getElementById?.(id) ?? document.getElementById(id)) as TrainerLike | null;
-    if (!el) {
-      // It may come later: bind to it when it first reports a step (lora-step bubbles and is composed).
-      this.#root = root;
-      root.addEventListener('lora-step', this.#onAnyStep);
-      if (document.readyState === 'loading')
-        document.addEventListener('DOMContentLoaded', this.#rebind, { once: true });
-      else this.#followError = `for="${id}": there is no element with that id on this page yet; showing the example.`;
-      this.requestUpdate();
-      return;
-    }
-    this.#trainer = el;
-    el.addEventListener('lora-step', this.#onStep);
-    el.addEventListener('lora-merge', this.#onStep);
-    this.#schedulePull();
-  }
-
-  #rebind = (): void => this.#bindTrainer();
-
-  #root: Document | ShadowRoot | undefined;
-  #onAnyStep = (e: Event): void => {
-    if ((e.composedPath()[0] as Element | undefined)?.id === this.for?.trim()) this.#bindTrainer();
-  };
-
-  #unbindTrainer(): void {
-    document.removeEventListener('DOMContentLoaded', this.#rebind);
-    this.#root?.removeEventListener('lora-step', this.#onAnyStep);
-    this.#root = undefined;
-    this.#trainer?.removeEventListener('lora-step', this.#onStep);
-    this.#trainer?.removeEventListener('lora-merge', this.#onStep);
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#trainer = undefined;
-    this.#followed = undefined;
-    this.#followError = undefined;
-    this.requestUpdate();
-  }
-
-  #onStep = (): void => this.#schedulePull();
-
-  /** At most one pull per THROTTLE_MS, the last event always followed by one. */
-  #schedulePull(): void {
-    if (this.#timer !== undefined) return;
-    if (this.#pulling) {
-      this.#again = true;
-      return;
-    }
-    const wait = Math.max(0, this.#lastPull + THROTTLE_MS - performance.now());
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.#pull();
-    }, wait);
-  }
-
-  async #pull(): Promise<void> {
-    const t = this.#trainer;
-    if (!t) return;
-    this.#pulling = true;
-    this.#lastPull = performance.now();
-    const id = this.for;
-    try {
-      if (t.localName.includes('-') && !customElements.get(t.localName)) await customElements.whenDefined(t.localName);
-      if (typeof t.deltaW !== 'function') throw new Error(`#${id} has no deltaW() method: is it a <lora-trainer>?`);
-      const raw = await t.deltaW(this.layer || undefined);
-      const { matrix, error } = parseMatrix(raw);
-      if (!matrix) throw new Error(`deltaW() gave no usable matrix (${error ?? 'nothing'})`);
-      if (t !== this.#trainer) return;
-      this.#followed = matrix;
-      this.#followedVersion++;
-      this.#followError = undefined;
-      if (this.compare && this.#simOpen && performance.now() - this.#lastCompare > COMPARE_MS)
-        await this.#pullCompare(t);
-    } catch (e) {
-      if (t === this.#trainer)
-        this.#followError = `for="${id}": ${e instanceof Error ? e.message : String(e)}; showing the example.`;
-    } finally {
-      this.#pulling = false;
-      this.requestUpdate();
-      if (this.#again) {
-        this.#again = false;
-        this.#schedulePull();
-      }
-    }
-  }
-
-  async #pullCompare(t: TrainerLike): Promise<void> {
-    this.#lastCompare = performance.now();
-    const names = (this.compare ?? '').split(',').map((s) => s.trim());
-    try {
-      if (names.length !== 2 || !names[0] || !names[1])
-        throw new Error(`compare="${this.compare}" must name two saved adapters, "a,b"`);
-      if (typeof t.adapterWeights !== 'function') throw new Error(`#${this.for} has no adapterWeights() method`);
-      const [A1, A2] = await Promise.all(names.map(async (n) => this.#pickA(await t.adapterWeights!(n), n)));
-      this.#grid = similarityGrid(A1!, A2!, 8, 64);
-      this.#gridLabel = [`“${names[0]}” (r = ${A1!.rows})`, `“${names[1]}” (r = ${A2!.rows})`];
-      this.#gridError = undefined;
-      this.#gridKey = `c${this.compare}`;
-    } catch (e) {
-      this.#gridError = `${e instanceof Error ? e.message : String(e)}; showing the example pair.`;
-      this.#gridKey = '';
-    }
-  }
-
-  /** An adapter's A: `{A: Matrix}` or `{A: {layer: Matrix}}` (the trainer's AdapterSet). */
-  #pickA(raw: unknown, name: string): Matrix<Float64Array> {
-    const A = (raw as { A?: unknown } | null)?.A;
-    let m: unknown = A;
-    if (A && typeof A === 'object' && !('rows' in A)) {
-      const rec = A as Record<string, unknown>;
-      m = rec[this.layer || Object.keys(rec)[0] || ''];
-    }
-    const { matrix, error } = parseMatrix(m);
-    if (!matrix) throw new Error(`adapter "${name}" has no usable A (${error ?? 'missing'})`);
-    return matrix;
-  }
-
-  // ——— Similarity grid ———
-
-  #onSimToggle = (e: Event): void => {
-    this.#simOpen = (e.target as HTMLDetailsElement).open;
-    if (this.#simOpen && this.compare && this.#trainer) this.#schedulePull();
-    this.requestUpdate();
-  };
-
-  #updateGrid(): void {
-    if (this.#gridKey.startsWith('c') && this.compare && this.#trainer && !this.#gridError) return;
-    const key = `d${this.#seed}`;
-    if (this.#gridKey === key) return;
-    const { A1, A2 } = demoAdapters(this.#seed);
-    this.#grid = similarityGrid(A1, A2);
-    this.#gridKey = key;
-    this.#gridLabel = ['A₁, r = 8', 'A₂, r = 64'];
-  }
-
-  #paintGrid(): void {
-    const g = this.#grid;
-    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.grid');
-    const ctx = canvas?.getContext('2d');
-    if (!g || !canvas || !ctx || !g.rows || !g.cols) return;
-    const cs = getComputedStyle(this);
-    const rgb = (n: string): number[] => {
-      ctx.fillStyle = cs.getPropertyValue(`--_${n}`).trim() || '#000';
-      const hex = String(ctx.fillStyle);
-      return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    };
-    const lo = rgb('lo');
-    const hi = rgb('hi');
-    const bg = cs.getPropertyValue('--_bg').trim();
-    // Cells of CW×CH device pixels with a 1 px gap, so the grid reads as cells.
-    const [CW, CH] = [10, 18];
-    canvas.width = g.cols * CW;
-    canvas.height = g.rows * CH;
-    ctx.fillStyle = bg;
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    for (let i = 0; i < g.rows; i++)
-      for (let j = 0; j < g.cols; j++) {
-        const t = Math.max(0, Math.min(1, g.data[i * g.cols + j]!));
-        ctx.fillStyle = `rgb(${lo.map((c, k) => Math.round(c + (hi[k]! - c) * t)).join(',')})`;
-        ctx.fillRect(j * CW, i * CH, CW - 1, CH - 1);
-      }
+    if (canvas) drawStill(canvas, this.#picture, ...this.#size, this.#palette());
   }
 
   // ——— Input ———
 
-  #orbit(dAz: number, dEl: number, zoom = 1): void {
-    if (!this.#view) return;
-    this.#view.orbit(dAz, dEl, zoom);
-    if (this.#moving) this.paused = true;
-  }
-
-  #onKey = (e: KeyboardEvent): void => {
-    const k = e.key;
-    const moves: Record<string, [number, number, number]> = {
-      ArrowLeft: [-STEP, 0, 1],
-      ArrowRight: [STEP, 0, 1],
-      ArrowUp: [0, STEP, 1],
-      ArrowDown: [0, -STEP, 1],
-      '+': [0, 0, 0.85],
-      '=': [0, 0, 0.85],
-      '-': [0, 0, 1 / 0.85],
-    };
-    if (moves[k]) this.#orbit(...moves[k]);
-    else if (k === '0' || k === 'Home') this.#view?.resetView();
-    else if (k === ' ') this.#togglePause();
-    else return;
-    e.preventDefault();
-  };
-
-  #onPointerDown = (e: PointerEvent): void => {
-    if (e.button !== 0 || !this.#view) return;
-    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-    this.#drag = { id: e.pointerId, x: e.clientX, y: e.clientY };
-  };
-
-  #onPointerMove = (e: PointerEvent): void => {
-    const d = this.#drag;
-    if (!d || d.id !== e.pointerId) return;
-    this.#orbit(-(e.clientX - d.x) * 0.01, (e.clientY - d.y) * 0.01);
-    d.x = e.clientX;
-    d.y = e.clientY;
-  };
-
-  #onPointerUp = (e: PointerEvent): void => {
-    if (this.#drag?.id === e.pointerId) this.#drag = undefined;
+  #onSimToggle = (e: Event): void => {
+    this.#simOpen = (e.target as HTMLDetailsElement).open;
+    if (this.#simOpen && this.compare) this.#follow.requestPull();
+    this.requestUpdate();
   };
 
   #randomise = (): void => {
     this.seed = this.#seed + 1;
   };
-
-  #togglePause(): void {
-    if (this.#moving) this.paused = true;
-    else {
-      this.#played = true;
-      this.paused = false;
-    }
-    this.requestUpdate();
-  }
 
   #onChange = (e: Event): void => {
     const t = e.target as HTMLInputElement;
@@ -748,7 +389,8 @@ export class SubspaceView extends LitElement {
     const proj = this.#source !== 'example';
     const W = proj ? 'x' : 'W x';
     const WdW = proj ? 'x + ΔW x' : '(W + ΔW) x';
-    const moving = this.#moving;
+    const o = this.#orbit;
+    const moving = o.moving;
     const colBName = this.#source === 'matrix' ? 'col(ΔW)' : 'col(B)';
     const sigmas = Array.from(p.sigma, (s, i) => `σ${sub(i + 1)} = ${fmt(s)}`).join(', ');
     const msg =
@@ -765,7 +407,6 @@ export class SubspaceView extends LitElement {
           ]
         : []),
     ];
-    const g = this.#grid;
     return html`<div class="root">
       <div role="alert">
         ${
@@ -783,11 +424,11 @@ export class SubspaceView extends LitElement {
         tabindex="0"
         role="img"
         aria-label=${`3D view. ${this.#summary()} ${sigmas}. Drag or use the arrow keys to turn it, + and − to zoom.`}
-        @keydown=${this.#onKey}
-        @pointerdown=${this.#onPointerDown}
-        @pointermove=${this.#onPointerMove}
-        @pointerup=${this.#onPointerUp}
-        @pointercancel=${this.#onPointerUp}
+        @keydown=${o.onKey}
+        @pointerdown=${o.onPointerDown}
+        @pointermove=${o.onPointerMove}
+        @pointerup=${o.onPointerUp}
+        @pointercancel=${o.onPointerUp}
       >
         <canvas class="gl"></canvas>
         <div class="labels" aria-hidden="true">
@@ -798,14 +439,14 @@ export class SubspaceView extends LitElement {
         ${msg ? html`<p class="msg">${msg}</p>` : nothing}
       </div>
       <div class="nav" role="group" aria-label="Turn the view">
-        <button type="button" aria-label="Turn left" @click=${() => this.#orbit(-STEP, 0)}>←</button>
-        <button type="button" aria-label="Turn right" @click=${() => this.#orbit(STEP, 0)}>→</button>
-        <button type="button" aria-label="Tilt up" @click=${() => this.#orbit(0, STEP)}>↑</button>
-        <button type="button" aria-label="Tilt down" @click=${() => this.#orbit(0, -STEP)}>↓</button>
-        <button type="button" aria-label="Zoom in" @click=${() => this.#orbit(0, 0, 0.85)}>+</button>
-        <button type="button" aria-label="Zoom out" @click=${() => this.#orbit(0, 0, 1 / 0.85)}>−</button>
-        <button type="button" @click=${() => this.#view?.resetView()}>Reset view</button>
-        <button type="button" class="play" aria-pressed=${moving ? 'false' : 'true'} @click=${this.#togglePause}>
+        <button type="button" aria-label="Turn left" @click=${() => o.turn(-STEP, 0)}>←</button>
+        <button type="button" aria-label="Turn right" @click=${() => o.turn(STEP, 0)}>→</button>
+        <button type="button" aria-label="Tilt up" @click=${() => o.turn(0, STEP)}>↑</button>
+        <button type="button" aria-label="Tilt down" @click=${() => o.turn(0, -STEP)}>↓</button>
+        <button type="button" aria-label="Zoom in" @click=${() => o.turn(0, 0, 0.85)}>+</button>
+        <button type="button" aria-label="Zoom out" @click=${() => o.turn(0, 0, 1 / 0.85)}>−</button>
+        <button type="button" @click=${() => o.reset()}>Reset view</button>
+        <button type="button" class="play" aria-pressed=${moving ? 'false' : 'true'} @click=${o.togglePause}>
           ${moving ? 'Pause rotation' : 'Rotate'}
         </button>
       </div>
@@ -857,59 +498,7 @@ export class SubspaceView extends LitElement {
           ).map(([k, t]) => html`<label><input type="checkbox" name=${k} .checked=${this.#layers[k]} />${t}</label>`)}
         </fieldset>
       </form>
-      <details class="sim" part="similarity" ?open=${this.#simOpen} @toggle=${this.#onSimToggle}>
-        <summary>Subspace similarity of two adapters (LoRA §7.2)</summary>
-        <p>
-          φ(A₁, A₂, i, j) = ‖U<sub>A₁</sub><sup>i⊤</sup>U<sub>A₂</sub><sup>j</sup>‖²<sub>F</sub> / min(i, j) compares
-          the top i right-singular directions of one adapter's A with the top j of another's: 1 when one subspace
-          contains the other, near 0 when they are unrelated.
-          <a href=${lessonUrl()}>Why this matters: rank is the capacity dial</a>.
-        </p>
-        ${this.#gridError ? html`<p class="error">${this.#gridError}</p>` : nothing}
-        ${
-          g
-            ? html`<figure class="grid-fig">
-                <div class="ylab">i: ${this.#gridLabel[0]}</div>
-                <canvas
-                  class="grid"
-                  role="img"
-                  aria-label=${`Grid of φ for i = 1…${g.rows} and j = 1…${g.cols}: φ(1, 1) = ${fmt(g.data[0]!)}; φ(${g.rows}, ${g.cols}) = ${fmt(g.data[g.data.length - 1]!)}.`}
-                ></canvas>
-                <div class="ticks" aria-hidden="true"><span>j = 1</span><span>${g.cols}</span></div>
-                <figcaption>
-                  <span class="scale" aria-hidden="true">φ = 0 <span class="bar"></span> 1</span>
-                  Rows i = 1…${g.rows} from the top, columns j = 1…${g.cols}; j: ${this.#gridLabel[1]}.
-                  ${
-                    this.#gridKey.startsWith('d')
-                      ? 'Synthetic adapters made to behave as the paper reports for r = 8 and r = 64 on GPT-3: one strongly shared direction, the rest noise. Follow a trainer with compare="a,b" to see your own.'
-                      : nothing
-                  }
-                </figcaption>
-                <details>
-                  <summary>φ as numbers (j ≤ 8)</summary>
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">i \\ j</th>
-                        ${Array.from({ length: Math.min(8, g.cols) }, (_, j) => html`<th scope="col">${j + 1}</th>`)}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${Array.from(
-                        { length: g.rows },
-                        (_, i) =>
-                          html`<tr>
-                            <th scope="row">${i + 1}</th>
-                            ${Array.from({ length: Math.min(8, g.cols) }, (_, j) => html`<td>${g.data[i * g.cols + j]!.toFixed(2)}</td>`)}
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </details>
-              </figure>`
-            : nothing
-        }
-      </details>
+      ${renderSimilarity(this.#similarity, this.#follow.adaptersError, this.#simOpen, this.#onSimToggle)}
     </div>`;
   }
 }

@@ -1,6 +1,6 @@
-/** What the view draws (widgets/subspace-view/model.ts): pictures from the example and from any ΔW, and matrix parsing. */
+/** What the view draws (widgets/subspace-view/model.ts): pictures from the example and from any ΔW. */
 import { describe, expect, it } from 'vitest';
-import { examplePicture, parseMatrix, projectedPicture } from '../../../widgets/subspace-view/model.ts';
+import { examplePicture, projectedPicture } from '../../../widgets/subspace-view/model.ts';
 import { demoUpdate } from '../../../widgets/subspace-view/demo.ts';
 import { svd } from '../../../widgets/core/svd.ts';
 
@@ -54,33 +54,5 @@ describe('projectedPicture', () => {
     expect(p.energy).toBe(0);
     expect(p.colBDim).toBe(0);
     expect(Array.from(p.moved)).toEqual(Array.from(p.base));
-  });
-});
-
-describe('parseMatrix', () => {
-  it('accepts {rows, cols, data} and arrays of rows', () => {
-    expect(parseMatrix({ rows: 1, cols: 2, data: [1, 2] }).matrix?.data).toEqual(Float64Array.from([1, 2]));
-    expect(parseMatrix({ rows: 1, cols: 2, data: new Float32Array([1, 2]) }).matrix?.cols).toBe(2);
-    expect(
-      parseMatrix([
-        [1, 2, 3],
-        [4, 5, 6],
-      ]).matrix,
-    ).toMatchObject({ rows: 2, cols: 3 });
-    expect(parseMatrix(null)).toEqual({});
-  });
-
-  it.each([
-    [{ rows: 2, cols: 2, data: [1, 2, 3] }, 'needs 4 numbers'],
-    [{ rows: 0, cols: 2, data: [] }, 'bad shape'],
-    [{ rows: 1, cols: 2, data: [1, NaN] }, 'finite'],
-    [[[1, 2], [3]], 'equal length'],
-    ['text', 'needs {rows, cols, data}'],
-    [{ rows: 1, cols: 1 }, 'needs {rows, cols, data}'],
-    [{ rows: 300, cols: 300, data: new Float64Array(90000) }, 'too large'],
-  ])('rejects %j with a message', (value, message) => {
-    const r = parseMatrix(value);
-    expect(r.matrix).toBeUndefined();
-    expect(r.error).toContain(message);
   });
 });
