@@ -1,7 +1,7 @@
 /**
  * The built-in example the view shows when it is given no matrix and follows no trainer: a
  * frozen 3×3 W and a rank-r update ΔW = B·A (B is 3×r, A is r×3), and a pair of adapters for the
- * §7.2 similarity grid. Pure and seeded: the same seed always gives the same pictures.
+ * §7.2 similarity heatmap. Pure and seeded: the same seed always gives the same pictures.
  */
 import type { Matrix } from '../core/matrix.ts';
 import { createRng, deriveSeed, fillNormal, uniform, type Rng } from '../core/rng.ts';
@@ -77,7 +77,7 @@ export function demoUpdate(rank: number, seed: number): DemoUpdate {
 /**
  * Two synthetic adapters' A matrices (r₁×d and r₂×d), made to behave as the LoRA paper reports
  * for learned r = 8 and r = 64 adapters (§7.2): they share one strong direction and two weaker
- * ones; everything else is independent noise. The grid of φ then shows a strong overlap at
+ * ones; everything else is independent noise. The φ table then shows a strong overlap at
  * i = j = 1 that fades into the random level, about max(i, j)/d.
  */
 export function demoAdapters(

@@ -16,7 +16,7 @@ export interface AdapterPair {
 }
 
 /** The φ table shown and what it was computed from: the example pair of a seed, or two saved adapters. */
-export interface Similarity {
+export interface SimilarityTable {
   /** φ(i, j), rows i (the first adapter), columns j (the second). */
   phi: SimilarityGrid;
   /** How the two axes are named. */
@@ -28,7 +28,11 @@ export interface Similarity {
  * The φ table for `adapters` when given (φ for i ≤ 8, j ≤ 64), else for the example pair of
  * `seed` (A₁ of rank 8, A₂ of rank 64). Returns `prev` when it was computed from the same input.
  */
-export function similarityFor(prev: Similarity | undefined, seed: number, adapters?: AdapterPair): Similarity {
+export function similarityFor(
+  prev: SimilarityTable | undefined,
+  seed: number,
+  adapters?: AdapterPair,
+): SimilarityTable {
   const from = adapters ?? seed;
   if (prev?.from === from) return prev;
   if (!adapters) {
@@ -49,7 +53,7 @@ function lessonUrl(): string {
 
 /** The collapsible section: the formula, a link to the lesson, `error` if any, and the φ heatmap with its numbers. */
 export function renderSimilarity(
-  s: Similarity | undefined,
+  s: SimilarityTable | undefined,
   error: string | undefined,
   open: boolean,
   onToggle: (e: Event) => void,

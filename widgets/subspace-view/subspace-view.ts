@@ -9,7 +9,7 @@ import { examplePicture, projectedPicture, type Picture } from './model.ts';
 import { OrbitController, STEP } from './orbit.ts';
 import { numberOrText, parseMatrix, parseRank, parseSeed } from './parse.ts';
 import type { Layers, Palette, SharedInfo, View } from './renderer.ts';
-import { paintSimilarity, renderSimilarity, similarityFor, type Similarity } from './similarity.ts';
+import { paintSimilarity, renderSimilarity, similarityFor, type SimilarityTable } from './similarity.ts';
 import { drawStill } from './still.ts';
 import { styles } from './subspace-view.styles.ts';
 
@@ -119,7 +119,7 @@ export class SubspaceView extends LitElement {
   #dark: MediaQueryList | undefined;
   // The similarity section.
   #simOpen = false;
-  #similarity: Similarity | undefined;
+  #similarity: SimilarityTable | undefined;
 
   constructor() {
     super();
