@@ -59,8 +59,8 @@ function lessonAnchors(slug: string): Set<string> {
 }
 
 describe('the track decks are gradable', () => {
-  it('has the six decks of the track', () => {
-    expect(decks.map((d) => d.id).sort()).toEqual(['lora-peft', 'lora-variants', 'low-rank-foundations', 'peft-family', 'qlora', 'serving-adapters']);
+  it('has the seven decks of the track', () => {
+    expect(decks.map((d) => d.id).sort()).toEqual(['lora-in-practice', 'lora-peft', 'lora-variants', 'low-rank-foundations', 'peft-family', 'qlora', 'serving-adapters']);
   });
 
   for (const { id, deck } of decks) {
