@@ -26,7 +26,7 @@ export interface Series {
 }
 
 /** Canvas sized for the device pixel ratio; returns the 2D context in CSS pixels. */
-export function prepare(canvas: HTMLCanvasElement, cssW: number, cssH: number): CanvasRenderingContext2D | null {
+function prepare(canvas: HTMLCanvasElement, cssW: number, cssH: number): CanvasRenderingContext2D | null {
   const dpr = Math.min(3, globalThis.devicePixelRatio || 1);
   const w = Math.max(1, Math.round(cssW * dpr));
   const h = Math.max(1, Math.round(cssH * dpr));

@@ -20,7 +20,7 @@ export const PITFALL_STEPS = 200;
 /** Steps of the fixed-α experiment (early steps: where the scale shows before Adam adapts). */
 export const FIXED_ALPHA_STEPS = 25;
 
-export interface Curve {
+interface Curve {
   /** One loss per step, step 1 first. */
   losses: number[];
   /** Validation losses at the steps where the engine computed one: [step, loss]. */
@@ -62,7 +62,7 @@ export interface LabRunResult {
   paused: boolean;
 }
 
-export type PitfallStatus = PitfallResult | { error: string } | 'running';
+type PitfallStatus = PitfallResult | { error: string } | 'running';
 
 /** What the view reads of the lab: everything it draws, none of it writable from outside. */
 export interface LabView {
@@ -153,7 +153,7 @@ export function paramCounts(c: ResolvedConfig): { trainable: number; frozen: num
 }
 
 /** Multiply-adds per input of `c`, merged vs unmerged. */
-export function multiplyAddsOf(c: ResolvedConfig): { merged: number; unmerged: number } {
+function multiplyAddsOf(c: ResolvedConfig): { merged: number; unmerged: number } {
   return multiplyAdds(shapeOf(c.scenario).layers, c.targets, c.rank);
 }
 

@@ -31,20 +31,15 @@ import {
   sweepKey,
   toTrainerConfig,
   trainSweepRun,
-  type Curve,
   type LabHooks,
   type LabRunResult,
   type LabState,
   type LabView,
   type PitfallResult,
-  type PitfallStatus,
   type SweepRun,
 } from './lab-common.ts';
 import { PITFALL_IDS, type PitfallId } from './settings.ts';
 import { rankCap } from './shapes.ts';
-
-export { SWEEP_RANKS, SWEEP_STEPS };
-export type { Curve, LabHooks, LabRunResult, LabView, PitfallResult, PitfallStatus, SweepRun };
 
 export class LoraLab {
   private main: RemoteTrainer | null = null;

@@ -23,8 +23,9 @@ import { LayoutController } from './controllers/layout.ts';
 import { SettingsInput } from './controllers/settings-input.ts';
 import { UrlStateController } from './controllers/url-state.ts';
 import { LoraBackendEvent, LoraErrorEvent, LoraMergeEvent, LoraRecoverEvent, LoraStepEvent } from './events.ts';
-import { curvesOf, invariantsOf, paramCounts, type Curves, type Invariants } from './lab-common.ts';
-import { LoraLab, SWEEP_RANKS, SWEEP_STEPS, type PitfallResult, type SweepRun } from './lab.ts';
+import { curvesOf, invariantsOf, paramCounts } from './lab-common.ts';
+import type { Curves, Invariants, PitfallResult, SweepRun } from './lab-common.ts';
+import { LoraLab } from './lab.ts';
 import { AnatomyCache } from './panels/anatomy.ts';
 import { initialUi, type Actions, type PaintContext, type PanelContext, type UiState } from './panels/context.ts';
 import { TrainingPoints } from './panels/learning.ts';
@@ -376,7 +377,7 @@ export class LoraTrainer extends LitElement {
 
   /** Trains a fresh adapter of each rank (default r = 1, 2, 4, 8, 16) with the current settings. */
   async rankSweep(options: { ranks?: readonly number[]; steps?: number } = {}): Promise<SweepRun[]> {
-    const runs = await this.#guard(this.#lab.rankSweep(options.ranks ?? SWEEP_RANKS, options.steps ?? SWEEP_STEPS));
+    const runs = await this.#guard(this.#lab.rankSweep(options.ranks ?? undefined, options.steps ?? undefined));
     return runs.map((r) => ({ ...r, losses: [...r.losses] }));
   }
 

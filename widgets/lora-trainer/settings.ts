@@ -12,12 +12,12 @@ import { shapeOf, validateConfig } from './shapes.ts';
 
 export const PITFALL_IDS = ['alpha-merge', 'fixed-alpha', 'low-lr', 'few-layers', 'sum-factors'] as const;
 export type PitfallId = (typeof PITFALL_IDS)[number];
-export const isPitfallId = (x: unknown): x is PitfallId => (PITFALL_IDS as readonly unknown[]).includes(x);
+const isPitfallId = (x: unknown): x is PitfallId => (PITFALL_IDS as readonly unknown[]).includes(x);
 
-export type Controls = 'full' | 'minimal' | 'none';
+type Controls = 'full' | 'minimal' | 'none';
 
 /** Attribute name → TrainerConfig field. */
-export const CONFIG_ATTRIBUTES = {
+const CONFIG_ATTRIBUTES = {
   scenario: 'scenario',
   'true-rank': 'trueRank',
   rank: 'rank',

@@ -5,8 +5,8 @@
  * Curves, reference curve, pause, merge, hot swap, sweep, pitfalls.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { LoraLab, type LabHooks } from '../../../widgets/lora-trainer/lab.ts';
-import { paramCounts } from '../../../widgets/lora-trainer/lab-common.ts';
+import { LoraLab } from '../../../widgets/lora-trainer/lab.ts';
+import { paramCounts, type LabHooks } from '../../../widgets/lora-trainer/lab-common.ts';
 import { parseSettings } from '../../../widgets/lora-trainer/settings.ts';
 import { createRemoteTrainer, engineThread } from '../../../widgets/engine/client.ts';
 import { createSession } from '../../../widgets/core/trainer.ts';

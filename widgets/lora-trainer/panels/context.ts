@@ -68,7 +68,7 @@ export interface Actions {
 }
 
 /** The element's read-only properties that the panels show. */
-export interface TrainerReadouts {
+interface TrainerReadouts {
   readonly step: number;
   readonly loss: number;
   readonly valLoss: number | null;
