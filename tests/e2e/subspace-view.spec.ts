@@ -12,7 +12,7 @@ import {
 } from './support/foreign.ts';
 import { SITE } from '../../scripts/lib/ports.mjs';
 import { svd } from '../../widgets/core/svd.ts';
-import { energyShare, similarityGrid } from '../../widgets/core/subspace.ts';
+import { energyShare, similarityMatrix } from '../../widgets/core/subspace.ts';
 import { demoUpdate } from '../../widgets/subspace-view/demo.ts';
 import { createRng, fillNormal } from '../../widgets/core/rng.ts';
 
@@ -506,7 +506,7 @@ test.describe('<subspace-view> following a trainer', () => {
           }),
         ),
       );
-      const g = similarityGrid(
+      const g = similarityMatrix(
         ...(As.map((A) => ({ ...A, data: Float64Array.from(A.data) })) as [never, never]),
         8,
         64,

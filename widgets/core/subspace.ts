@@ -178,7 +178,3 @@ export function similarityMatrix(
   return { rows: I, cols: J, data };
 }
 
-/** @deprecated temporary alias, removed after the element split */
-export type SimilarityGrid = SimilarityMatrix;
-/** @deprecated temporary alias, removed after the element split */
-export { similarityMatrix as similarityGrid };

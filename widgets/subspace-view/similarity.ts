@@ -1,11 +1,11 @@
 /**
  * The subspace-similarity section of `<subspace-view>` (LoRA §7.2): which φ table to show, its
  * template, and its heatmap painted on a 2D canvas. φ(A₁, A₂, i, j) itself is computed by the
- * core's `similarityGrid`.
+ * core's `similarityMatrix`.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Matrix } from '../core/matrix.ts';
-import { similarityGrid, type SimilarityGrid } from '../core/subspace.ts';
+import { similarityMatrix, type SimilarityMatrix } from '../core/subspace.ts';
 import { demoAdapters } from './demo.ts';
 import { fmt } from './format.ts';
 
@@ -18,7 +18,7 @@ export interface AdapterPair {
 /** The φ table shown and what it was computed from: the example pair of a seed, or two saved adapters. */
 export interface SimilarityTable {
   /** φ(i, j), rows i (the first adapter), columns j (the second). */
-  phi: SimilarityGrid;
+  phi: SimilarityMatrix;
   /** How the two axes are named. */
   names: [string, string];
   from: number | AdapterPair;
@@ -37,11 +37,11 @@ export function similarityFor(
   if (prev?.from === from) return prev;
   if (!adapters) {
     const { A1, A2 } = demoAdapters(seed);
-    return { phi: similarityGrid(A1, A2), names: ['A₁, r = 8', 'A₂, r = 64'], from };
+    return { phi: similarityMatrix(A1, A2), names: ['A₁, r = 8', 'A₂, r = 64'], from };
   }
   const [A1, A2] = adapters.A;
   const [a, b] = adapters.names;
-  return { phi: similarityGrid(A1, A2, 8, 64), names: [`“${a}” (r = ${A1.rows})`, `“${b}” (r = ${A2.rows})`], from };
+  return { phi: similarityMatrix(A1, A2, 8, 64), names: [`“${a}” (r = ${A1.rows})`, `“${b}” (r = ${A2.rows})`], from };
 }
 
 /** The lesson section that explains §7.2, on the site that served this module (whichever chunk this code is in). */
@@ -121,7 +121,7 @@ export function renderSimilarity(
  */
 export function paintSimilarity(
   canvas: HTMLCanvasElement,
-  phi: SimilarityGrid,
+  phi: SimilarityMatrix,
   lo: string,
   hi: string,
   bg: string,

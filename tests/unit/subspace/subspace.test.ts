@@ -7,7 +7,7 @@ import {
   projectCoords,
   projectOnto,
   rightSubspace,
-  similarityGrid,
+  similarityMatrix,
   subspaceSimilarity,
   topK,
   truncate,
@@ -149,20 +149,20 @@ describe('subspace similarity φ (LoRA §7.2, Eq. 4)', () => {
     expect(() => subspaceSimilarity(U, U, 0, 1)).toThrow(RangeError);
     expect(() => subspaceSimilarity(U, U, 1, 9)).toThrow(RangeError);
     expect(() => subspaceSimilarity(U, svd(randn(5, 2, 1)).U, 1, 1)).toThrow(RangeError);
-    expect(() => similarityGrid(randn(2, 5, 1), randn(2, 6, 1))).toThrow(RangeError);
+    expect(() => similarityMatrix(randn(2, 5, 1), randn(2, 6, 1))).toThrow(RangeError);
   });
 
-  it('similarityGrid equals φ computed cell by cell', () => {
+  it('similarityMatrix equals φ computed cell by cell', () => {
     const A1 = randn(4, 20, 7);
     const A2 = randn(6, 20, 8);
-    const g = similarityGrid(A1, A2);
+    const g = similarityMatrix(A1, A2);
     expect([g.rows, g.cols]).toEqual([4, 6]);
     const U1 = rightSubspace(A1);
     const U2 = rightSubspace(A2);
     for (let i = 1; i <= 4; i++)
       for (let j = 1; j <= 6; j++)
         expect(g.data[(i - 1) * 6 + j - 1]).toBeCloseTo(subspaceSimilarity(U1, U2, i, j), 13);
-    const small = similarityGrid(A1, A2, 2, 3);
+    const small = similarityMatrix(A1, A2, 2, 3);
     expect([small.rows, small.cols]).toEqual([2, 3]);
   });
 });
@@ -191,7 +191,7 @@ describe('demo data', () => {
   it('demoAdapters share a strong top direction (φ(1,1) > 0.5) and fade toward the random level', () => {
     for (const seed of [1, 2, 3]) {
       const { A1, A2 } = demoAdapters(seed);
-      const g = similarityGrid(A1, A2);
+      const g = similarityMatrix(A1, A2);
       expect([g.rows, g.cols]).toEqual([8, 64]);
       expect(g.data[0]).toBeGreaterThan(0.5);
       expect(g.data[7 * 64 + 7]).toBeLessThan(0.4);
