@@ -194,3 +194,10 @@ export function curvesOf(v: LabView): Curves {
     fullVal: [...v.refCurve.val],
   };
 }
+
+/** The numbers of the pitfall experiments that have run (not those running or failed). */
+export function pitfallResultsOf(v: LabView): Partial<Record<PitfallId, PitfallResult>> {
+  const out: Partial<Record<PitfallId, PitfallResult>> = {};
+  for (const [id, r] of v.pitfalls) if (typeof r === 'object' && 'value' in r) out[id] = r;
+  return out;
+}

@@ -3,11 +3,6 @@
  * it shows is drawn by one render module per panel (panels/), from the lab's read-only view
  * (lab.ts); frame pacing, layout, URL state, downloads and the reader's setting changes are
  * controllers (controllers/).
- *
- * Why a little over 550 lines: the public API (16 attributes, each with its JSDoc line, 15
- * read-only properties, 15 methods, the class's JSDoc the custom-elements manifest is made from)
- * is declared and documented here, where readers and the analyzer look for it; everything else
- * lives in controllers/ and panels/.
  */
 import { LitElement } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
@@ -23,7 +18,7 @@ import { LayoutController } from './controllers/layout.ts';
 import { SettingsInput } from './controllers/settings-input.ts';
 import { UrlStateController } from './controllers/url-state.ts';
 import { LoraBackendEvent, LoraErrorEvent, LoraMergeEvent, LoraRecoverEvent, LoraStepEvent } from './events.ts';
-import { curvesOf, invariantsOf, paramCounts } from './lab-common.ts';
+import { curvesOf, invariantsOf, paramCounts, pitfallResultsOf } from './lab-common.ts';
 import type { Curves, Invariants, PitfallResult, SweepRun } from './lab-common.ts';
 import { LoraLab } from './lab.ts';
 import { AnatomyCache } from './panels/anatomy.ts';
@@ -39,7 +34,6 @@ import {
   type Settings,
   type SettingsError,
 } from './settings.ts';
-import { shapeOf } from './shapes.ts';
 import { styles } from './lora-trainer.styles.ts';
 
 /**
@@ -66,15 +60,12 @@ const DISPOSE_MS = 1000;
  * importing adapters (Hugging Face PEFT's zip); the classic pitfalls as switches, each with a
  * measured number; and the matching PEFT `LoraConfig`.
  *
- * Attributes (each mirrored by a property; an absent attribute takes its default; an invalid
- * one shows a message inside the element and falls back to its default, nothing throws):
- * `scenario` (`low-rank-shift` | `classify-2d` | `overfit`), `true-rank`, `rank` (1–64, ≤ min(d, k)),
- * `alpha`, `lr`, `batch`, `dropout`, `train-size`, `seed`, `base-seed`, `backend`
- * (`auto` | `webgpu` | `cpu`), `target` (comma list of the scenario's layers), `rslora` (boolean),
- * `controls` (`full` | `minimal` | `none`), `pitfall` (comma list of `alpha-merge`, `fixed-alpha`,
- * `low-lr`, `few-layers`, `sum-factors`: those switches start on), and `url-state`: when present
- * the element reads `?lt.<attribute>=…` (and the lesson's `?pitfall=<id>`) from the page URL and
- * writes its settings back there as the reader changes them, so a link reopens the experiment.
+ * Attributes: those of `static properties` below, each mirrored by a property. An absent one takes
+ * its default; an invalid one shows a message inside the element and falls back to its default
+ * (nothing throws). `pitfall` lists `alpha-merge`, `fixed-alpha`, `low-lr`, `few-layers`,
+ * `sum-factors`. With `url-state` the element reads `?lt.<attribute>=…` (and the lesson's
+ * `?pitfall=<id>`) from the page URL and writes its settings back there as the reader changes
+ * them, so a link reopens the experiment.
  *
  * The engine (worker, WebGPU or main-thread fallback) starts only when the element comes near
  * the viewport, or when a method is called. Methods queue one after another and return Promises.
@@ -251,9 +242,7 @@ export class LoraTrainer extends LitElement {
   }
   /** The numbers of the pitfall switches that have run. */
   get pitfallResults(): Partial<Record<PitfallId, PitfallResult>> {
-    const out: Partial<Record<PitfallId, PitfallResult>> = {};
-    for (const [id, r] of this.#lab.view.pitfalls) if (typeof r === 'object' && 'value' in r) out[id] = r;
-    return out;
+    return pitfallResultsOf(this.#lab.view);
   }
   /** The rank-sweep curves (one per rank, one loss per step). */
   get sweep(): readonly SweepRun[] {
@@ -321,14 +310,10 @@ export class LoraTrainer extends LitElement {
     const { adapter } = await this.#guard(this.#lab.useAdapter(name));
     const ms = performance.now() - t0;
     // The settings follow the adapter (no retraining: the configuration already matches).
-    this.#silently(() => {
-      this.rank = String(adapter.rank);
-      this.alpha = String(adapter.alpha);
-      this.dropout = adapter.dropout ? String(adapter.dropout) : this.dropout == null ? null : '0';
-      this.rslora = adapter.rsLora ? '' : null;
-      const defaults = shapeOf(this.#settings.config.scenario).defaultTargets.join(',');
-      this.target = adapter.targets.join(',') === defaults && this.target == null ? null : adapter.targets.join(',');
-    });
+    this.#input.followAdapter(adapter);
+    const { settings, errors } = parseSettings(attributesOf(this));
+    [this.#settings, this.#errors] = [settings, errors];
+    this.#lab.adoptConfig(settings.config);
     const val = this.#lab.view.state?.valLoss;
     this.#ui.swapNote = `Using “${name}” (swapped in ${ms < 1 ? '<1' : Math.round(ms)} ms): validation loss ${fmt(val ?? Number.NaN, 3)}.`;
     this.#announce = this.#ui.swapNote;
@@ -439,15 +424,6 @@ export class LoraTrainer extends LitElement {
     if (this.#input.takeChange()) this.#url.write();
   }
 
-  /** Sets properties without re-running anything (the engine already has these settings). */
-  #silently(f: () => void): void {
-    f();
-    const { settings, errors } = parseSettings(attributesOf(this));
-    this.#settings = settings;
-    this.#errors = errors;
-    this.#lab.adoptConfig(settings.config);
-  }
-
   #startEngine(): void {
     this.#lab.start().then(
       () => {
@@ -484,15 +460,15 @@ export class LoraTrainer extends LitElement {
     p.catch(() => undefined).finally(() => this.#frames.render());
   }
 
-  async #prepareDownload(name: string): Promise<void> {
-    try {
-      const zip = await this.#lab.exportAdapter(name);
-      const { rank } = await this.#lab.adapterWeights(name);
-      this.#downloads.set(name, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), rank);
-    } catch (e) {
-      this.#fail(e);
-    }
-    this.#frames.render();
+  #prepareDownload(name: string): Promise<void> {
+    const zip = async () => ({
+      zip: await this.#lab.exportAdapter(name),
+      rank: (await this.#lab.adapterWeights(name)).rank,
+    });
+    return this.#downloads.prepare(name, zip).then(
+      () => this.#frames.render(),
+      (e: unknown) => this.#fail(e),
+    );
   }
 
   // -- UI actions -----------------------------------------------------------------------------------

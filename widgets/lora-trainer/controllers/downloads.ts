@@ -36,6 +36,12 @@ export class DownloadsController implements ReactiveController {
     return this.#files;
   }
 
+  /** Loads `name`'s zip (and rank) and keeps it as its download, then; rejects with what failed. */
+  async prepare(name: string, load: () => Promise<{ zip: Uint8Array; rank: number }>): Promise<void> {
+    const { zip, rank } = await load();
+    this.set(name, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), rank);
+  }
+
   /** Keeps `zip` as `name`'s download (replacing, and revoking, an earlier one). */
   set(name: string, zip: Blob, rank: number): void {
     this.delete(name);

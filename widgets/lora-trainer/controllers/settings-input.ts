@@ -1,4 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
+import type { AdapterSet } from '../../core/trainer.ts';
 import { setAttributeValue } from '../../shared/form-field.ts';
 import { ATTRIBUTES, PITFALL_IDS, type AttributeName, type PitfallId, type Settings } from '../settings.ts';
 import { shapeOf } from '../shapes.ts';
@@ -61,6 +62,23 @@ export class SettingsInput {
     if (on) list.add(id);
     else list.delete(id);
     this.set('pitfall', PITFALL_IDS.filter((p) => list.has(p)).join(',') || null);
+  }
+
+  /**
+   * After a hot swap: the rank, α, dropout, rsLoRA and targets attributes take the adapter's
+   * values (not a reader's change: the URL does not follow). A setting left to its default stays
+   * absent where the adapter's value is that default.
+   */
+  followAdapter(a: AdapterSet): void {
+    const h = this.#host;
+    const set = (name: AttributeName, value: string | null) => setAttributeValue(h, name, value);
+    set('rank', String(a.rank));
+    set('alpha', String(a.alpha));
+    set('dropout', a.dropout ? String(a.dropout) : h.hasAttribute('dropout') ? '0' : null);
+    set('rslora', a.rsLora ? '' : null);
+    const targets = a.targets.join(',');
+    const defaults = shapeOf(this.#settings().config.scenario).defaultTargets.join(',');
+    set('target', targets === defaults && !h.hasAttribute('target') ? null : targets);
   }
 
   /** Another task on the same base: the next seed (classify-2d), else the other true rank (2 ↔ 4). */
