@@ -27,6 +27,12 @@ interface Curve {
   val: [number, number][];
 }
 
+/** A curve as the view sees it: nothing in it writable. */
+interface ReadonlyCurve {
+  readonly losses: readonly number[];
+  readonly val: readonly (readonly [number, number])[];
+}
+
 export interface SweepRun {
   rank: number;
   losses: number[];
@@ -70,9 +76,9 @@ export interface LabView {
   readonly report: BackendReport | null;
   readonly state: TrainerState | null;
   /** The current adapter's curve (restarts at step 0 after reset, configure and hot swap). */
-  readonly curve: Readonly<Curve>;
+  readonly curve: ReadonlyCurve;
   /** Full fine-tuning on the same data and seed. */
-  readonly refCurve: Readonly<Curve>;
+  readonly refCurve: ReadonlyCurve;
   readonly showRef: boolean;
   readonly snapshot: TensorSnapshot | null;
   /** classify-2d: the model's class probabilities on the decision-boundary grid, else null. */
@@ -190,8 +196,8 @@ export function curvesOf(v: LabView): Curves {
   return {
     lora: [...v.curve.losses],
     full: [...v.refCurve.losses],
-    loraVal: [...v.curve.val],
-    fullVal: [...v.refCurve.val],
+    loraVal: v.curve.val.map(([s, l]) => [s, l]),
+    fullVal: v.refCurve.val.map(([s, l]) => [s, l]),
   };
 }
 

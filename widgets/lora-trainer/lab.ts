@@ -1,6 +1,7 @@
 /**
  * What `<lora-trainer>` does, without the DOM: it drives three engine trainers through the
- * RemoteTrainer contract (widgets/engine/types.ts) and keeps what the view draws.
+ * RemoteTrainer contract (widgets/engine/types.ts) and keeps what the view draws, private,
+ * behind the read-only `view` (LabView, lab-common.ts).
  *
  *  - `main`: the adapter the reader trains, merges, saves and swaps.
  *  - `ref`:  full fine-tuning on the same data, seed and batch (the reference curve); at step 0
@@ -94,7 +95,7 @@ export class LoraLab {
   }
 
   /** Runs `fn` after every earlier operation on the main trainer. */
-  queue<T>(fn: () => Promise<T>): Promise<T> {
+  private queue<T>(fn: () => Promise<T>): Promise<T> {
     const p = this.chain.then(() => this.ready(fn));
     this.chain = p.catch(() => undefined);
     return p;
