@@ -33,6 +33,12 @@ import type {
 } from './types.ts';
 import defaultWorkerUrl from './engine.worker.ts?worker&url';
 
+/**
+ * The CPU kernels' WebAssembly (widgets/wasm), next to this module: the build emits the file and
+ * rewrites the URL; the worker and the main-thread engine load it (widgets/wasm/load.ts).
+ */
+const kernelsUrl = (): string => new URL('../wasm/kernels.wasm', import.meta.url).href;
+
 /** Longest slice of training on the main thread, ms. */
 const MAIN_THREAD_SLICE_MS = 8;
 
@@ -191,7 +197,11 @@ async function connect(
 
 /** The engine on the main thread: the same host, CPU only, slices of ≤ MAIN_THREAD_SLICE_MS. */
 async function mainThreadTransport(engine: PageEngine, reason: string): Promise<Transport> {
-  const [{ EngineHost }, { yieldToPage }] = await Promise.all([import('./host.ts'), import('./slicer.ts')]);
+  const [{ EngineHost }, { yieldToPage }, { loadCpuKernels }] = await Promise.all([
+    import('./host.ts'),
+    import('./slicer.ts'),
+    import('../wasm/load.ts'),
+  ]);
   let open = true;
   const deliver = (msg: EngineMessage): void => {
     if (open) engine.receive(msg);
@@ -201,6 +211,7 @@ async function mainThreadTransport(engine: PageEngine, reason: string): Promise<
     sliceMs: MAIN_THREAD_SLICE_MS,
     yieldTask: yieldToPage,
     noGpuReason: reason,
+    loadKernels: loadCpuKernels,
     emit: (event) => deliver(event),
   });
   return {
@@ -334,7 +345,7 @@ export const createRemoteSession: CreateRemoteSession = async (config, options: 
   try {
     const engine = await enginePromise;
     const id = nextTrainerId++;
-    const created = await engine.call(id, 'create', { config, backend });
+    const created = await engine.call(id, 'create', { config, backend, kernelsUrl: kernelsUrl() });
     return new SessionClient(id, engine, created.report, release);
   } catch (error) {
     release();
@@ -346,6 +357,3 @@ export const createRemoteSession: CreateRemoteSession = async (config, options: 
 export async function engineThread(): Promise<EngineThread | null> {
   return shared ? (await shared.engine).transport.host : null;
 }
-
-/** @deprecated temporary alias, removed after the element split */
-export { createRemoteSession as createRemoteTrainer };

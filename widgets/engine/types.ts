@@ -116,8 +116,3 @@ export interface RemoteSession {
  * (falling back to the main thread with a reason), and resolves once the session exists.
  */
 export type CreateRemoteSession = (config: TrainerConfig, options?: EngineOptions) => Promise<RemoteSession>;
-
-/** @deprecated temporary alias, removed after the element split */
-export type RemoteTrainer = RemoteSession;
-/** @deprecated temporary alias, removed after the element split */
-export type CreateRemoteTrainer = CreateRemoteSession;

@@ -12,13 +12,13 @@ import {
   outputMaxDiff,
   stackedFrobenius,
 } from '../core/pitfalls.ts';
-import type { RemoteTrainer } from '../engine/types.ts';
+import type { RemoteSession } from '../engine/types.ts';
 import { CHUNK, FIXED_ALPHA_STEPS, PITFALL_STEPS, toTrainerConfig, type PitfallResult } from './lab-common.ts';
 import type { PitfallId } from './settings.ts';
 import { rankCap, shapeOf } from './shapes.ts';
 
 async function trainFor(
-  aux: RemoteTrainer,
+  aux: RemoteSession,
   config: TrainerConfig,
   steps: number,
 ): Promise<{ loss: number; val: number }> {
@@ -35,14 +35,14 @@ async function trainFor(
   return { loss: last, val };
 }
 
-async function deltaNorm(aux: RemoteTrainer, targets: readonly string[]): Promise<number> {
+async function deltaNorm(aux: RemoteSession, targets: readonly string[]): Promise<number> {
   const ms: Matrix[] = [];
   for (const t of targets) ms.push(await aux.deltaW(t));
   return stackedFrobenius(ms);
 }
 
 /** The adapters saved on `main` that the sum-factors pitfall combines: the two most recent with the live shape. */
-async function savedPair(main: RemoteTrainer | null): Promise<[string, AdapterSet, string, AdapterSet] | null> {
+async function savedPair(main: RemoteSession | null): Promise<[string, AdapterSet, string, AdapterSet] | null> {
   if (!main) return null;
   const names = (await main.state()).adapters;
   const sets: [string, AdapterSet][] = [];
@@ -56,7 +56,7 @@ async function savedPair(main: RemoteTrainer | null): Promise<[string, AdapterSe
 }
 
 /** An experiment on `aux`; `main` is the reader's trainer, only read (for its saved adapters). */
-type Experiment = (aux: RemoteTrainer, c: ResolvedConfig, main: RemoteTrainer | null) => Promise<PitfallResult>;
+type Experiment = (aux: RemoteSession, c: ResolvedConfig, main: RemoteSession | null) => Promise<PitfallResult>;
 
 export const PITFALLS: Record<PitfallId, Experiment> = {
   /** Train, then compare outputs of the correct merge (W + s·BA) with a merge that forgets s (W + BA). */

@@ -6,7 +6,7 @@
 import type { Matrix } from '../core/matrix.ts';
 import { loraParamCounts, multiplyAdds } from '../core/pitfalls.ts';
 import type { ResolvedConfig, TrainerConfig } from '../core/trainer.ts';
-import type { BackendReport, RemoteTrainer, TensorSnapshot, TrainerState } from '../engine/types.ts';
+import type { BackendReport, RemoteSession, TensorSnapshot, TrainerState } from '../engine/types.ts';
 import type { PitfallId } from './settings.ts';
 import { shapeOf } from './shapes.ts';
 
@@ -133,7 +133,7 @@ export function initialView(config: ResolvedConfig): LabState {
 
 /** One run of the rank sweep: configures `aux`, trains it `steps` steps into `run` unless cancelled. */
 export async function trainSweepRun(
-  aux: RemoteTrainer,
+  aux: RemoteSession,
   config: TrainerConfig,
   run: SweepRun,
   steps: number,

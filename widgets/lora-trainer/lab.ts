@@ -1,6 +1,6 @@
 /**
  * What `<lora-trainer>` does, without the DOM: it drives three engine trainers through the
- * RemoteTrainer contract (widgets/engine/types.ts) and keeps what the view draws, private,
+ * RemoteSession contract (widgets/engine/types.ts) and keeps what the view draws, private,
  * behind the read-only `view` (LabView, lab-common.ts).
  *
  *  - `main`: the adapter the reader trains, merges, saves and swaps.
@@ -17,8 +17,8 @@ import type { AdapterSet, ResolvedConfig } from '../core/trainer.ts';
 import { outputMaxDiff } from '../core/pitfalls.ts';
 import type {
   BackendChoice,
-  CreateRemoteTrainer,
-  RemoteTrainer,
+  CreateRemoteSession,
+  RemoteSession,
   TrainerState,
   TrainProgress,
 } from '../engine/types.ts';
@@ -43,14 +43,14 @@ import { PITFALL_IDS, type PitfallId } from './settings.ts';
 import { rankCap } from './shapes.ts';
 
 export class LoraLab {
-  private main: RemoteTrainer | null = null;
-  private ref: RemoteTrainer | null = null;
-  private aux: RemoteTrainer | null = null;
+  private main: RemoteSession | null = null;
+  private ref: RemoteSession | null = null;
+  private aux: RemoteSession | null = null;
   private backendChoice: BackendChoice;
   /** h₀(x): the frozen base's outputs on the probe batch. */
   private baseOutputs: Matrix | null = null;
   private readonly v: LabState;
-  private readonly create: CreateRemoteTrainer;
+  private readonly create: CreateRemoteSession;
   private readonly hooks: LabHooks;
   private chain: Promise<unknown> = Promise.resolve();
   private auxChain: Promise<unknown> = Promise.resolve();
@@ -68,7 +68,7 @@ export class LoraLab {
   /** Whether B = 0 (a fresh adapter): only then is the output difference at step 0 the B = 0 one. */
   private freshB = true;
 
-  constructor(create: CreateRemoteTrainer, config: ResolvedConfig, backend: BackendChoice, hooks: LabHooks) {
+  constructor(create: CreateRemoteSession, config: ResolvedConfig, backend: BackendChoice, hooks: LabHooks) {
     this.create = create;
     this.backendChoice = backend;
     this.hooks = hooks;
@@ -102,7 +102,7 @@ export class LoraLab {
   }
 
   /** Runs `fn` on `aux` (created on first use) after every earlier sweep or experiment. */
-  private queueAux<T>(fn: (aux: RemoteTrainer) => Promise<T>): Promise<T> {
+  private queueAux<T>(fn: (aux: RemoteSession) => Promise<T>): Promise<T> {
     const p = this.auxChain.then(() =>
       this.ready(async () => {
         this.aux ??= await this.create(toTrainerConfig(this.v.config), { backend: this.backendChoice });
@@ -384,7 +384,7 @@ export class LoraLab {
   }
 
   /** Queues an operation that returns the trainer's new state, and keeps that state. */
-  private stateOp(op: (main: RemoteTrainer) => Promise<TrainerState>): Promise<TrainerState> {
+  private stateOp(op: (main: RemoteSession) => Promise<TrainerState>): Promise<TrainerState> {
     return this.queue(async () => {
       this.v.state = await op(this.main!);
       this.hooks.changed();
@@ -427,7 +427,7 @@ export class LoraLab {
    * Read-only calls do not wait for queued operations (only for the engine and the current
    * chunk), so a view that follows the trainer sees ΔW while it trains.
    */
-  private async peek<T>(fn: (main: RemoteTrainer) => Promise<T>): Promise<T> {
+  private async peek<T>(fn: (main: RemoteSession) => Promise<T>): Promise<T> {
     return this.ready(() => fn(this.main!));
   }
 

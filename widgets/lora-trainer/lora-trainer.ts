@@ -7,7 +7,7 @@
 import { LitElement } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
 import type { Matrix } from '../core/matrix.ts';
-import type { CreateRemoteTrainer, ResolvedBackend } from '../engine/types.ts';
+import type { CreateRemoteSession, ResolvedBackend } from '../engine/types.ts';
 import { hostStyles } from '../shared/host-styles.ts';
 import { NearViewportController } from '../shared/near-viewport.ts';
 import { applyOnEnter } from '../shared/form-field.ts';
@@ -40,8 +40,8 @@ import { styles } from './lora-trainer.styles.ts';
  * The real engine (widgets/engine/client.ts), loaded with the training core when the first
  * trainer starts: near the viewport, or on the first method call.
  */
-const loadEngine: CreateRemoteTrainer = async (config, options) =>
-  (await import('../engine/client.ts')).createRemoteTrainer(config, options);
+const loadEngine: CreateRemoteSession = async (config, options) =>
+  (await import('../engine/client.ts')).createRemoteSession(config, options);
 
 export { LoraBackendEvent, LoraErrorEvent, LoraMergeEvent, LoraRecoverEvent, LoraStepEvent };
 export type { PitfallResult, SweepRun };
@@ -147,7 +147,7 @@ export class LoraTrainer extends LitElement {
   declare urlState: string | null | undefined;
 
   /** The engine factory; tests of the element's logic may replace it before connecting. */
-  static engine: CreateRemoteTrainer = loadEngine;
+  static engine: CreateRemoteSession = loadEngine;
 
   #settings: Settings;
   #errors: SettingsError[] = [];

@@ -1,6 +1,6 @@
 /**
  * The element's logic (widgets/lora-trainer/lab.ts) over the real engine: in Node no worker can
- * start, so `createRemoteTrainer` runs the engine host (widgets/engine/host.ts) in-process, as
+ * start, so `createRemoteSession` runs the engine host (widgets/engine/host.ts) in-process, as
  * on a page whose CSP refuses the worker — the real core trainer, through the real protocol.
  * Curves, reference curve, pause, merge, hot swap, sweep, pitfalls.
  */
@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LoraLab } from '../../../widgets/lora-trainer/lab.ts';
 import { paramCounts, type LabHooks } from '../../../widgets/lora-trainer/lab-common.ts';
 import { parseSettings } from '../../../widgets/lora-trainer/settings.ts';
-import { createRemoteTrainer, engineThread } from '../../../widgets/engine/client.ts';
+import { createRemoteSession, engineThread } from '../../../widgets/engine/client.ts';
 import { createSession } from '../../../widgets/core/trainer.ts';
 import { crossTermErrorAll } from '../../../widgets/core/pitfalls.ts';
 
@@ -32,7 +32,7 @@ function lab(attrs: Record<string, string> = {}) {
     changed: () => void events.changed++,
   };
   const { settings } = parseSettings(attrs);
-  const l = new LoraLab(createRemoteTrainer, settings.config, 'auto', hooks);
+  const l = new LoraLab(createRemoteSession, settings.config, 'auto', hooks);
   labs.push(l);
   return { lab: l, view: l.view, events, firstProgress };
 }
