@@ -9,7 +9,30 @@ import { parseLogEntry, sameEntry, reviewsWithPhase, type LogEntry } from './srs
 import type { Scheduler } from './srs-schedule.ts';
 
 export const PROGRESS_FORMAT = 'marginalia-srs-progress';
-const PROGRESS_VERSION = 1;
+/**
+ * 1: reviews and undos. 2 (issue 16): a review may carry `check` (typed answer, expected answer,
+ * outcome, suggested grade). Later versions add a step to MIGRATIONS; each migrates to the next.
+ */
+const PROGRESS_VERSION = 2;
+
+type FileObject = Record<string, unknown>;
+const isObject = (v: unknown): v is FileObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** MIGRATIONS[n] turns a version-n file into a version-(n + 1) one. Pure; the log is checked after. */
+const MIGRATIONS: Record<number, (file: FileObject) => FileObject> = {
+  // Version 1 had no checked answers: a `check` field in a version-1 file is not ours, so it goes.
+  1: (file) => ({
+    ...file,
+    version: 2,
+    log: Array.isArray(file.log)
+      ? file.log.map((e: unknown) => {
+          if (!isObject(e) || !('check' in e)) return e;
+          const { check: _dropped, ...rest } = e;
+          return rest;
+        })
+      : file.log,
+  }),
+};
 /** Refuse files bigger than this before parsing them (about 150,000 reviews). */
 const MAX_IMPORT_CHARS = 32 * 1024 * 1024;
 const MAX_IMPORT_ENTRIES = 500_000;
@@ -62,6 +85,13 @@ export function parseProgressFile(data: unknown): ProgressFile {
       `the file is version ${v.version}, newer than this site reads (version ${PROGRESS_VERSION}); update the page and try again`,
     );
   if (v.version < 1) throw new ImportError(`the file has an unknown version ${v.version}`);
+  let file: FileObject = v;
+  for (let n = v.version; n < PROGRESS_VERSION; n++) file = MIGRATIONS[n]!(file);
+  return parseCurrent(file);
+}
+
+/** A file already migrated to PROGRESS_VERSION. */
+function parseCurrent(v: FileObject): ProgressFile {
   if (!Array.isArray(v.log)) throw new ImportError('the file has no "log" list of reviews');
   if (v.log.length > MAX_IMPORT_ENTRIES)
     throw new ImportError(`the file has ${v.log.length} log entries; at most ${MAX_IMPORT_ENTRIES} are accepted`);

@@ -3,7 +3,9 @@
  * are never authoritative; they are always `replay(log)`.
  *
  * Two kinds of entry:
- * - `review`: card `card` graded `rating` at `time` (epoch ms), `duration` ms after it was shown.
+ * - `review`: card `card` graded `rating` at `time` (epoch ms), `duration` ms after it was shown;
+ *   on a numeric or cloze card answered in the box, `check` says what was typed, what was expected,
+ *   whether it was right and which grade that suggested (`rating` is the grade chosen).
  * - `undo`: cancels the review whose id is `target` (undo appends; nothing is ever deleted).
  *
  * Card keys are `<deck>:<card id>` ("lora-peft:why-low-rank"; inline cards use the deck "inline").
@@ -12,6 +14,14 @@
  */
 import { RATINGS, type MemoryState, type Rating, type Scheduler, type CardPhase } from './srs-schedule.ts';
 
+/** A checked answer: typed `given`, `expected` (the number for numeric cards), the outcome and the suggested grade. */
+export interface ReviewCheck {
+  correct: boolean;
+  given: string;
+  expected: number | string;
+  suggested: Rating;
+}
+
 export interface ReviewEntry {
   kind: 'review';
   id: string;
@@ -19,6 +29,7 @@ export interface ReviewEntry {
   rating: Rating;
   time: number;
   duration: number;
+  check?: ReviewCheck;
 }
 interface UndoEntry {
   kind: 'undo';
@@ -30,6 +41,7 @@ interface UndoEntry {
 export type LogEntry = ReviewEntry | UndoEntry;
 
 const MAX_ID = 128;
+const MAX_ANSWER = 2000;
 const MAX_CARD_KEY = 512;
 /** Reviews an hour long are someone who walked away; the optimizer wants durations, not days. */
 const MAX_DURATION = 3_600_000;
@@ -39,6 +51,18 @@ const MAX_TIME = 7_258_118_400_000;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const goodString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 const goodTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_TIME;
+
+/** A stored `check`, field by field, or undefined when malformed. */
+function parseCheck(v: unknown): ReviewCheck | undefined {
+  if (!isRecord(v)) return undefined;
+  const { correct, given, expected, suggested } = v;
+  if (typeof correct !== 'boolean' || typeof given !== 'string' || given.length > MAX_ANSWER) return undefined;
+  const goodExpected =
+    (typeof expected === 'number' && Number.isFinite(expected)) ||
+    (typeof expected === 'string' && expected.length <= MAX_ANSWER);
+  if (!goodExpected || !RATINGS.includes(suggested as Rating)) return undefined;
+  return { correct, given, expected: expected as number | string, suggested: suggested as Rating };
+}
 
 /**
  * Parses one stored or imported entry. Returns the entry (only the known fields, copied) or a
@@ -57,9 +81,20 @@ export function parseLogEntry(value: unknown): { entry: LogEntry } | { error: st
     const d = duration === undefined ? 0 : duration;
     if (typeof d !== 'number' || !Number.isFinite(d) || d < 0)
       return { error: 'has a duration that is not a non-negative number' };
-    return {
-      entry: { kind, id, card, rating: rating as Rating, time, duration: Math.min(Math.round(d), MAX_DURATION) },
+    const entry: ReviewEntry = {
+      kind,
+      id,
+      card,
+      rating: rating as Rating,
+      time,
+      duration: Math.min(Math.round(d), MAX_DURATION),
     };
+    if (value.check !== undefined) {
+      const check = parseCheck(value.check);
+      if (!check) return { error: 'has a check that is not {correct, given, expected, suggested}' };
+      entry.check = check;
+    }
+    return { entry };
   }
   if (kind === 'undo') {
     const { target } = value;
@@ -69,10 +104,20 @@ export function parseLogEntry(value: unknown): { entry: LogEntry } | { error: st
   return { error: `has unknown kind ${JSON.stringify(kind)}` };
 }
 
+const sameCheck = (a: ReviewCheck | undefined, b: ReviewCheck | undefined): boolean =>
+  a === b ||
+  (!!a &&
+    !!b &&
+    a.correct === b.correct &&
+    a.given === b.given &&
+    a.expected === b.expected &&
+    a.suggested === b.suggested);
+
 /** Same entry, field by field (used to tell a re-import from a conflicting id). */
 export function sameEntry(a: LogEntry, b: LogEntry): boolean {
   if (a.kind !== b.kind || a.id !== b.id || a.card !== b.card || a.time !== b.time) return false;
-  if (a.kind === 'review' && b.kind === 'review') return a.rating === b.rating && a.duration === b.duration;
+  if (a.kind === 'review' && b.kind === 'review')
+    return a.rating === b.rating && a.duration === b.duration && sameCheck(a.check, b.check);
   return a.kind === 'undo' && b.kind === 'undo' && a.target === b.target;
 }
 
