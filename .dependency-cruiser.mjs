@@ -25,7 +25,8 @@ export const LOWER = {
   core: [],
   gpu: ['core'],
   shared: ['core'],
-  engine: ['gpu', 'shared', 'core'],
+  engine: ['gpu', 'shared', 'wasm', 'core'],
+  wasm: ['core'],
   'srs-store': ['core'],
   'srs-decks': ['core'],
 };

@@ -12,6 +12,7 @@
 import { readdirSync, readFileSync, existsSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildKernels } from './build-wasm.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const TAG = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
@@ -36,6 +37,8 @@ export const fixtureWidgets = () => findWidgets(join(root, 'tests/fixtures/widge
 /** @param {string} outDir */
 export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_FIXTURES === '1' } = {}) {
   const { build } = await import('vite');
+  // The CPU kernels' WebAssembly first: engine/client.ts points at it, and Vite emits it as an asset.
+  await buildKernels();
   const pub = publicWidgets();
   const input = { ...pub, ...(fixtures ? fixtureWidgets() : {}) };
   const allEntry = join(root, 'node_modules/.cache/marginalia/all.ts');

@@ -24,7 +24,8 @@
  * gain = √(2/(1+a²)) = √(1/3), fan_in = k), drawn row-major; B = 0. So ΔW = 0 and h equals the
  * base's output exactly at step 0.
  */
-import { allocLike, matmul, matmulTA, matmulTB, type FloatArray, type Matrix } from './matrix.ts';
+import { JS_KERNELS, type CpuKernels } from './cpu-kernels.ts';
+import { allocLike, matmul, type FloatArray, type Matrix } from './matrix.ts';
 import { effectiveScale } from './pitfalls.ts';
 import { fillUniform, uniform, type Rng } from './rng.ts';
 
@@ -203,7 +204,7 @@ export type DropoutMode = 'off' | 'sample' | 'reuse';
  * Forward pass of one layer over a batch: Z = X·Wᵀ + 1·bᵀ + s·(X̃·Aᵀ)·Bᵀ, written into `Z` (n×d).
  * `dropout`: 'off' uses X̃ = X (evaluation); 'sample' draws a new mask from `rng`; 'reuse' keeps
  * the mask already in the workspace (finite-difference checks). The adapter path is skipped
- * while merged.
+ * while merged. `k`: the products to use (cpu-kernels.ts; every set gives the same result).
  */
 export function linearForward<T extends FloatArray>(
   layer: LoraLinear<T>,
@@ -212,8 +213,9 @@ export function linearForward<T extends FloatArray>(
   ws: LoraWorkspace<T>,
   dropout: DropoutMode,
   rng: Rng | null,
+  k: CpuKernels = JS_KERNELS,
 ): void {
-  matmulTB(X, layer.W, Z);
+  k.matmulTB(X, layer.W, Z);
   const b = layer.bias;
   if (b) {
     const z = Z.data;
@@ -226,14 +228,14 @@ export function linearForward<T extends FloatArray>(
   const ad = layer.adapter;
   if (!ad || layer.merged) return;
   const xt = adapterInput(ad, X, ws, dropout, rng);
-  matmulTB(xt, ad.A, ws.u!);
-  matmulTB(ws.u!, ad.B, Z, { alpha: ad.scaling, accumulate: true });
+  k.matmulTB(xt, ad.A, ws.u!);
+  k.matmulTB(ws.u!, ad.B, Z, { alpha: ad.scaling, accumulate: true });
 }
 
 /**
  * Backward pass of one layer. G = ∂L/∂Z (n×d); X is the layer's input (n×k). Writes dA, dB
  * (LoRA) or dW (full) into `grads`, and ∂L/∂X into `dX` when it is not null.
- * `lastDropout` must be the mode the forward pass used ('off' or not).
+ * `lastDropout` must be the mode the forward pass used ('off' or not); `k` as in `linearForward`.
  */
 export function linearBackward<T extends FloatArray>(
   layer: LoraLinear<T>,
@@ -243,26 +245,27 @@ export function linearBackward<T extends FloatArray>(
   grads: LoraGrads<T>,
   dX: Matrix<T> | null,
   lastDropout: DropoutMode,
+  k: CpuKernels = JS_KERNELS,
 ): void {
-  if (grads.dW) matmulTA(G, X, grads.dW);
-  if (dX) matmul(G, layer.W, dX);
+  if (grads.dW) k.matmulTA(G, X, grads.dW);
+  if (dX) k.matmul(G, layer.W, dX);
   const ad = layer.adapter;
   if (!ad || layer.merged) return;
   const useMask = ad.dropout > 0 && lastDropout !== 'off';
   const xt = useMask ? ws.xDrop! : X;
   const u = ws.u!;
   const du = ws.du!;
-  matmul(G, ad.B, du, { alpha: ad.scaling });
-  if (grads.dB) matmulTA(G, u, grads.dB, { alpha: ad.scaling });
-  if (grads.dA) matmulTA(du, xt, grads.dA);
+  k.matmul(G, ad.B, du, { alpha: ad.scaling });
+  if (grads.dB) k.matmulTA(G, u, grads.dB, { alpha: ad.scaling });
+  if (grads.dA) k.matmulTA(du, xt, grads.dA);
   if (!dX) return;
   if (!useMask) {
-    matmul(du, ad.A, dX, { accumulate: true });
+    k.matmul(du, ad.A, dX, { accumulate: true });
     return;
   }
   // X̃ is no longer needed: reuse its buffer for (∂L/∂U)·A, then dX += M ⊙ that.
   const tmp = ws.xDrop!;
-  matmul(du, ad.A, tmp);
+  k.matmul(du, ad.A, tmp);
   const t = tmp.data;
   const m = ws.mask!.data;
   const o = dX.data;

@@ -26,6 +26,7 @@ import {
   type LoraLinear,
   type LoraWorkspace,
 } from './lora.ts';
+import { JS_KERNELS, type CpuKernels } from './cpu-kernels.ts';
 import { allocLike, type FloatArray, type Matrix } from './matrix.ts';
 import { loraParamCounts } from './pitfalls.ts';
 import type { Rng } from './rng.ts';
@@ -113,18 +114,20 @@ export function createWorkspace<T extends FloatArray>(model: Mlp<T>, n: number, 
 /**
  * Forward pass over ws.acts[0]; returns the output ws.acts[L] (n×d_{L−1}).
  * `dropout`: 'off' (evaluation), 'sample' (training; masks drawn from `rng`, layer by layer in
- * order), 'reuse' (the masks of the previous 'sample' pass).
+ * order), 'reuse' (the masks of the previous 'sample' pass). `k`: the matrix products to use
+ * (cpu-kernels.ts; every set gives the same result).
  */
 export function forward<T extends FloatArray>(
   model: Mlp<T>,
   ws: MlpWorkspace<T>,
   dropout: DropoutMode = 'off',
   rng: Rng | null = null,
+  k: CpuKernels = JS_KERNELS,
 ): Matrix<T> {
   const L = model.layers;
   for (let i = 0; i < L.length; i++) {
     const z = ws.acts[i + 1];
-    linearForward(L[i], ws.acts[i], z, ws.layerWs[i], dropout, rng);
+    linearForward(L[i], ws.acts[i], z, ws.layerWs[i], dropout, rng, k);
     if (i < L.length - 1) {
       const a = z.data;
       for (let j = 0; j < a.length; j++) a[j] = Math.tanh(a[j]);
@@ -137,9 +140,9 @@ export function forward<T extends FloatArray>(
 /**
  * Backward pass. Needs the forward pass just run on `ws` and ∂L/∂output in ws.dActs[L]
  * (which, like every dActs entry, is overwritten with ∂L/∂z as it goes). Writes the gradients
- * of every trainable tensor into ws.grads.
+ * of every trainable tensor into ws.grads. `k` as in `forward`.
  */
-export function backward<T extends FloatArray>(model: Mlp<T>, ws: MlpWorkspace<T>): void {
+export function backward<T extends FloatArray>(model: Mlp<T>, ws: MlpWorkspace<T>, k: CpuKernels = JS_KERNELS): void {
   const L = model.layers;
   const first = firstTrainable(model);
   if (first < 0) return;
@@ -152,7 +155,8 @@ export function backward<T extends FloatArray>(model: Mlp<T>, ws: MlpWorkspace<T
       const a = ws.acts[i + 1].data;
       for (let j = 0; j < g.length; j++) g[j] *= 1 - a[j] * a[j];
     }
-    linearBackward(L[i], ws.acts[i], G, ws.layerWs[i], ws.grads[i], i > first ? ws.dActs[i] : null, ws.lastDropout);
+    const dX = i > first ? ws.dActs[i] : null;
+    linearBackward(L[i], ws.acts[i], G, ws.layerWs[i], ws.grads[i], dX, ws.lastDropout, k);
   }
 }
 

@@ -34,6 +34,7 @@ import {
   type AdapterSet,
 } from './adapter-library.ts';
 import { BatchOrder, gatherRows } from './batch-order.ts';
+import { JS_KERNELS, type CpuKernels } from './cpu-kernels.ts';
 import { DivergenceGuard } from './divergence-guard.ts';
 import { bytesOf, fnv1a32, hex32 } from './hash.ts';
 import {
@@ -85,15 +86,12 @@ export {
 /** Seed sub-streams of `seed`. */
 const SEED_STREAM = Object.freeze({ init: 11, order: 12, dropout: 13 } as const);
 
-/** Builds a session: validates `config`, builds the scenario, allocates every buffer. */
-export function createSession(config: TrainerConfig = {}): TrainerSession {
+/** Builds a session: validates `config`, builds the scenario, allocates every buffer; `kernels` (cpu-kernels.ts). */
+export function createSession(config: TrainerConfig = {}, kernels: CpuKernels = JS_KERNELS): TrainerSession {
   const resolved = resolveConfig(config);
-  const scenario = createScenario(resolved.scenario, {
-    baseSeed: resolved.baseSeed,
-    trueRank: resolved.trueRank,
-    trainSize: resolved.trainSize,
-  });
-  return new CpuSession(resolved, scenario);
+  const { baseSeed, trueRank, trainSize } = resolved;
+  const scenario = createScenario(resolved.scenario, { baseSeed, trueRank, trainSize });
+  return new CpuSession(resolved, scenario, kernels);
 }
 
 /** The buffers a step needs; rebuilt only when the adapter's shape changes (`useAdapter`). */
@@ -124,8 +122,10 @@ class CpuSession implements TrainerSession {
   private readonly order: BatchOrder;
   private readonly dropoutRng: Rng;
   private readonly guard = new DivergenceGuard();
+  private readonly kernels: CpuKernels;
 
-  constructor(config: ResolvedConfig, scenario: Scenario) {
+  constructor(config: ResolvedConfig, scenario: Scenario, kernels: CpuKernels) {
+    this.kernels = kernels;
     this.config = config;
     this.scenario = scenario;
     this.lr = config.lr;
@@ -217,7 +217,7 @@ class CpuSession implements TrainerSession {
     gatherRows(Y, this.order.perm, start, e.target);
 
     const dropout = this.config.dropout > 0 ? 'sample' : 'off';
-    const out = forward(e.model, e.ws, dropout, this.dropoutRng);
+    const out = forward(e.model, e.ws, dropout, this.dropoutRng, this.kernels);
     const loss = lossFn(this.scenario.loss, out, e.target, e.lossGrad);
     const step = this.step;
     this.step += 1;
@@ -230,7 +230,7 @@ class CpuSession implements TrainerSession {
       return loss;
     }
     if (this.guard.accept(loss)) this.keepGood();
-    backward(e.model, e.ws);
+    backward(e.model, e.ws, this.kernels);
     optimizerStep(e.opt, this.lr);
     return loss;
   }
@@ -350,19 +350,21 @@ class CpuSession implements TrainerSession {
     return ws;
   }
 
+  /** The model's outputs for the rows of X, without dropout (in an evaluation workspace). */
+  private evalForward(X: Matrix): Matrix {
+    const ws = this.evalWorkspace(X.rows);
+    ws.acts[0].data.set(X.data);
+    return forward(this.buffers.model, ws, 'off', null, this.kernels);
+  }
+
   predict(X: Matrix, dst?: Matrix): Matrix {
     const k0 = this.layers[0].k;
     if (X.cols !== k0) throw new RangeError(`predict: inputs have ${X.cols} columns, the model takes ${k0}`);
-    const ws = this.evalWorkspace(X.rows);
-    ws.acts[0].data.set(X.data);
-    const out = forward(this.buffers.model, ws, 'off', null);
-    return copy(out, dst);
+    return copy(this.evalForward(X), dst);
   }
 
   private evalLoss(set: { X: Matrix; Y: Matrix }): number {
-    const ws = this.evalWorkspace(set.X.rows);
-    ws.acts[0].data.set(set.X.data);
-    return lossFn(this.scenario.loss, forward(this.buffers.model, ws, 'off', null), set.Y, null);
+    return lossFn(this.scenario.loss, this.evalForward(set.X), set.Y, null);
   }
 
   valLoss(): number {
@@ -375,10 +377,7 @@ class CpuSession implements TrainerSession {
 
   valAccuracy(): number | null {
     if (this.scenario.loss !== 'ce') return null;
-    const { X, Y } = this.scenario.val;
-    const ws = this.evalWorkspace(X.rows);
-    ws.acts[0].data.set(X.data);
-    return accuracy(forward(this.buffers.model, ws, 'off', null), Y);
+    return accuracy(this.evalForward(this.scenario.val.X), this.scenario.val.Y);
   }
 
   gridProbabilities(grid?: GridSpec, dst?: Matrix): Matrix {
@@ -388,7 +387,7 @@ class CpuSession implements TrainerSession {
     const rows = g.nx * g.ny;
     const ws = this.evalWorkspace(rows);
     gridInputs(g, ws.acts[0]);
-    const out = forward(this.buffers.model, ws, 'off', null);
+    const out = forward(this.buffers.model, ws, 'off', null, this.kernels);
     return softmaxRows(out, dst ?? zeros(rows, out.cols));
   }
 

@@ -19,6 +19,8 @@ import {
 } from '../core/trainer.ts';
 import { copy } from '../core/matrix.ts';
 import { cpuBackend, DeviceLostError, type DebugAction, type TrainBackend } from '../core/train-backend.ts';
+import { JS_KERNELS } from '../core/cpu-kernels.ts';
+import type { KernelChoice } from '../wasm/load.ts';
 import { chooseBackend, type GpuLike } from './backend-choice.ts';
 import type { EngineEvent, EngineOps, EngineRequest } from './protocol.ts';
 import { SliceSizer, yieldToEventLoop } from './slicer.ts';
@@ -44,7 +46,14 @@ export interface HostOptions {
   readonly noGpuReason?: string;
   /** Test hooks (debug op). */
   readonly debug?: (action: DebugAction) => unknown;
+  /**
+   * Loads the CPU kernels (widgets/wasm/load.ts) from the first `create`'s kernelsUrl, once per
+   * host; without it, the plain-JS kernels.
+   */
+  readonly loadKernels?: (url: string | undefined) => Promise<KernelChoice>;
 }
+
+const JS_ONLY: KernelChoice = Object.freeze({ kernels: JS_KERNELS, note: 'JavaScript kernels' });
 
 interface SessionEntry {
   readonly id: number;
@@ -70,6 +79,8 @@ export class EngineHost {
   private readonly now: () => number;
   private readonly yieldTask: () => Promise<void>;
   private readonly progressMs: number;
+  /** The CPU kernels every session of this host uses, loaded by the first `create`. */
+  private kernels: Promise<KernelChoice> | null = null;
 
   constructor(private readonly options: HostOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -110,7 +121,8 @@ export class EngineHost {
 
   private async create(id: number, args: EngineOps['create']['args']): Promise<EngineOps['create']['result']> {
     if (this.trainers.has(id)) throw new LoraStateError(`trainer ${id} exists already`);
-    const session = createSession(args.config);
+    this.kernels ??= this.options.loadKernels?.(args.kernelsUrl) ?? Promise.resolve(JS_ONLY);
+    const session = createSession(args.config, (await this.kernels).kernels);
     const choice = args.backend;
     const entry: SessionEntry = {
       id,
@@ -132,7 +144,22 @@ export class EngineHost {
     return { state: this.stateOf(entry), report: entry.report };
   }
 
+  /** The backend for a session, and why; for the CPU backend the reason also names its kernels. */
   private async pickBackend(
+    session: TrainerSession,
+    choice: BackendChoice,
+  ): Promise<{ backend: TrainBackend; reason: string }> {
+    const picked = await this.pickDevice(session, choice);
+    if (picked.backend.kind !== 'cpu') return picked;
+    return { backend: picked.backend, reason: await this.withKernels(picked.reason) };
+  }
+
+  /** "<reason>; WebAssembly SIMD kernels" (or "; JavaScript kernels (why)"). */
+  private async withKernels(reason: string): Promise<string> {
+    return `${reason}; ${(await (this.kernels ?? Promise.resolve(JS_ONLY))).note}`;
+  }
+
+  private async pickDevice(
     session: TrainerSession,
     choice: BackendChoice,
   ): Promise<{ backend: TrainBackend; reason: string }> {
@@ -219,7 +246,7 @@ export class EngineHost {
   private async configure(t: SessionEntry, config: EngineOps['configure']['args']['config']): Promise<void> {
     resolveConfig(config); // throws LoraConfigError naming the field, before anything changes
     const old = t.session;
-    const next = createSession(config);
+    const next = createSession(config, (await (this.kernels ?? Promise.resolve(JS_ONLY))).kernels);
     for (const name of old.adapters) {
       try {
         next.importAdapter(name, old.adapterWeights(name));
@@ -279,7 +306,9 @@ export class EngineHost {
         this.setReport(t, {
           backend: 'cpu',
           host: this.options.host,
-          reason: `WebGPU device lost (${error.message}); continuing on the CPU from the last good A and B`,
+          reason: await this.withKernels(
+            `WebGPU device lost (${error.message}); continuing on the CPU from the last good A and B`,
+          ),
         });
         continue;
       }

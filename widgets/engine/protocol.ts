@@ -24,7 +24,8 @@ export const PROTOCOL_VERSION = 1;
 /** What each op takes and gives. */
 export interface EngineOps {
   create: {
-    args: { config: TrainerConfig; backend: BackendChoice };
+    /** `kernelsUrl`: kernels.wasm, resolved by the page (a blob: worker cannot resolve its own URLs). */
+    args: { config: TrainerConfig; backend: BackendChoice; kernelsUrl?: string };
     result: { state: TrainerState; report: BackendReport };
   };
   dispose: { args: null; result: null };

@@ -1,5 +1,5 @@
 /**
- * Dependency arrows point down (DESIGN.md: widgets/<tag> → widgets/{engine, gpu} → widgets/core):
+ * Dependency arrows point down (DESIGN.md: widgets/<tag> → widgets/engine → widgets/{gpu, wasm} → widgets/core):
  * the core imports nothing outside itself, and the GPU backend does not import the engine that
  * uses it (their contract is core/train-backend.ts).
  */
@@ -40,7 +40,12 @@ describe('dependency direction', () => {
     expect(importsOf('gpu').filter((i) => !/^(gpu|core)\//.test(i.target))).toEqual([]);
   });
 
-  it('widgets/engine imports only itself, widgets/gpu, widgets/core and widgets/shared', () => {
-    expect(importsOf('engine').filter((i) => !/^(engine|gpu|core|shared)\//.test(i.target))).toEqual([]);
+  it('widgets/engine imports only itself, widgets/gpu, widgets/wasm, widgets/core and widgets/shared', () => {
+    expect(importsOf('engine').filter((i) => !/^(engine|gpu|wasm|core|shared)\//.test(i.target))).toEqual([]);
+    expect(importsOf('engine').some((i) => i.target.startsWith('wasm/'))).toBe(true);
+  });
+
+  it('widgets/wasm (the WebAssembly kernels and their loader) imports only itself and widgets/core', () => {
+    expect(importsOf('wasm').filter((i) => !/^(wasm|core)\//.test(i.target))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSession, LoraConfigError, LoraStateError, type TrainerSession } from '../../../widgets/core/trainer.ts';
 import { cpuBackend, DeviceLostError, type TrainBackend } from '../../../widgets/core/train-backend.ts';
+import { JS_KERNELS, type CpuKernels } from '../../../widgets/core/cpu-kernels.ts';
 import { EngineHost, type HostOptions } from '../../../widgets/engine/host.ts';
 import { request, type EngineEvent, type EngineOp, type EngineOps } from '../../../widgets/engine/protocol.ts';
 
@@ -32,7 +33,11 @@ describe('engine host (CPU)', () => {
   it('trains exactly like the core session, in slices, with progress that adds up', async () => {
     const { call, events } = makeHost();
     const created = await call(1, 'create', { config: { seed: 3 }, backend: 'cpu' });
-    expect(created.report).toEqual({ backend: 'cpu', host: 'worker', reason: 'CPU backend requested' });
+    expect(created.report).toEqual({
+      backend: 'cpu',
+      host: 'worker',
+      reason: 'CPU backend requested; JavaScript kernels',
+    });
     const r = await call(1, 'train', { steps: 120, seq: 1 });
     const ref = createSession({ seed: 3 }).train(120);
     expect(r.step).toBe(120);
@@ -170,7 +175,41 @@ describe('engine host: GPU selection and device loss', () => {
   it('main thread: cpu, with the reason it is there', async () => {
     const { call } = makeHost({ host: 'main-thread', noGpuReason: 'no worker could start (blocked)' });
     const r = (await call(1, 'create', { config: {}, backend: 'webgpu' })).report;
-    expect(r).toEqual({ backend: 'cpu', host: 'main-thread', reason: 'no worker could start (blocked)' });
+    expect(r).toEqual({
+      backend: 'cpu',
+      host: 'main-thread',
+      reason: 'no worker could start (blocked); JavaScript kernels',
+    });
     expect(cpuBackend(createSession()).kind).toBe('cpu');
+  });
+});
+
+describe('engine host: CPU kernels', () => {
+  it('loads the CPU kernels once, from the first create, and names them in the reason', async () => {
+    const urls: (string | undefined)[] = [];
+    let products = 0;
+    const counting: CpuKernels = {
+      kind: 'wasm',
+      matmul: (...a: Parameters<typeof JS_KERNELS.matmul>) => (products++, JS_KERNELS.matmul(...a)),
+      matmulTA: (...a: Parameters<typeof JS_KERNELS.matmulTA>) => (products++, JS_KERNELS.matmulTA(...a)),
+      matmulTB: (...a: Parameters<typeof JS_KERNELS.matmulTB>) => (products++, JS_KERNELS.matmulTB(...a)),
+    } as CpuKernels;
+    const { call } = makeHost({
+      loadKernels: async (url) => {
+        urls.push(url);
+        return { kernels: counting, note: 'WebAssembly SIMD kernels' };
+      },
+    });
+    const one = await call(1, 'create', { config: { seed: 4 }, backend: 'cpu', kernelsUrl: 'k.wasm' });
+    await call(2, 'create', { config: { seed: 4 }, backend: 'cpu', kernelsUrl: 'other.wasm' });
+    expect(urls).toEqual(['k.wasm']);
+    expect(one.report.reason).toBe('CPU backend requested; WebAssembly SIMD kernels');
+    const r = await call(1, 'train', { steps: 30, seq: 1 });
+    expect(products).toBeGreaterThan(30);
+    expect(Array.from(r.losses)).toEqual(Array.from(createSession({ seed: 4 }).train(30).losses));
+    const before = products;
+    await call(2, 'configure', { config: { seed: 5, rank: 2 } });
+    await call(2, 'train', { steps: 5, seq: 1 });
+    expect(products).toBeGreaterThan(before);
   });
 });
