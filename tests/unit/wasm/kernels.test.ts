@@ -14,10 +14,10 @@ import { wasmKernels } from '../../../widgets/wasm/cpu-kernels.ts';
 import { loadCpuKernels } from '../../../widgets/wasm/load.ts';
 import { bitwiseEqual, relError } from '../core/helpers.ts';
 
-let bytes: Uint8Array;
+let bytes: Uint8Array<ArrayBuffer>;
 let wasm: CpuKernels;
 beforeAll(async () => {
-  bytes = await assembleKernels();
+  bytes = new Uint8Array(await assembleKernels());
   wasm = wasmKernels(await WebAssembly.compile(bytes));
 });
 
