@@ -7,8 +7,13 @@ import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import remarkCitations from './remark-citations.mjs';
 
-/** KaTeX settings; `strict: 'error'` also refuses LaTeX that KaTeX would only warn about. */
-export const katexOptions = { strict: 'error' };
+/**
+ * KaTeX settings; `strict: 'error'` also refuses LaTeX that KaTeX would only warn about.
+ * `output: 'mathml'` (issue 21): browsers lay out MathML Core themselves, so a page carries one
+ * tree per formula instead of KaTeX's MathML plus its HTML twin (the LoRA lesson went from about
+ * 8,400 elements to under half that) and needs neither KaTeX's CSS nor its fonts.
+ */
+export const katexOptions = { strict: 'error', output: 'mathml' };
 
 /**
  * rehype-katex reports a formula it cannot parse as a file message and renders red
@@ -20,19 +25,34 @@ export function rehypeFailOnMathErrors() {
     const bad = file.messages.find((m) => m.source === 'rehype-katex');
     if (bad) {
       const where = `${file.path ?? 'a lesson'}${bad.line ? `:${bad.line}` : ''}`;
-      file.fail(`${where}: KaTeX could not render a formula: ${bad.cause instanceof Error ? bad.cause.message : bad.reason}`);
+      file.fail(
+        `${where}: KaTeX could not render a formula: ${bad.cause instanceof Error ? bad.cause.message : bad.reason}`,
+      );
     }
   };
 }
 
 /**
  * Display math that is wider than the column scrolls sideways; a scrollable region must be
- * reachable by keyboard, so every .katex-display gets tabindex="0".
+ * reachable by keyboard, so every display formula's box is a `.katex-display` with tabindex="0".
+ * (KaTeX's MathML output has no such wrapper: the `.katex` span around `<math display="block">`
+ * gets the class.)
  */
 export function rehypeFocusableMath() {
   /** @param {any} node */
+  const isBlockMath = (node) =>
+    node.type === 'element' && node.tagName === 'math' && node.properties?.display === 'block';
+  /** @param {any} node */
   const visit = (node) => {
     const cls = node.properties?.className;
+    if (
+      node.type === 'element' &&
+      Array.isArray(cls) &&
+      cls.includes('katex') &&
+      (node.children ?? []).some(isBlockMath)
+    ) {
+      if (!cls.includes('katex-display')) cls.push('katex-display');
+    }
     if (node.type === 'element' && Array.isArray(cls) && cls.includes('katex-display')) node.properties.tabIndex = 0;
     for (const child of node.children ?? []) visit(child);
   };
@@ -70,4 +90,9 @@ export function rehypeScrollableTables() {
 
 export const remarkPlugins = [remarkMath, remarkCitations];
 /** @type {any[]} */
-export const rehypePlugins = [[rehypeKatex, katexOptions], rehypeFailOnMathErrors, rehypeFocusableMath, rehypeScrollableTables];
+export const rehypePlugins = [
+  [rehypeKatex, katexOptions],
+  rehypeFailOnMathErrors,
+  rehypeFocusableMath,
+  rehypeScrollableTables,
+];

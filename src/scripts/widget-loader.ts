@@ -3,7 +3,9 @@
  * src/components/widgets/Widget.astro carry `data-mg-widget`; until their module arrives they
  * show their light-DOM fallback. The modules are the same standalone files other sites embed.
  */
-const NEAR = '400px 0px';
+// One screen ahead: a page-down or a flick never brings a widget into view before it has loaded,
+// so it upgrades (and settles its size) off screen.
+const NEAR = '100% 0px';
 
 function moduleUrl(tag: string): string {
   return import.meta.env.DEV ? `/widgets/${tag}/${tag}.ts` : `${import.meta.env.BASE_URL}widgets/${tag}.js`;

@@ -23,6 +23,10 @@ describe('lesson Markdown pipeline', () => {
     expect(out).toContain('katex');
     expect(out).toContain('katex-display');
     expect(out).not.toContain('katex-error');
+    // MathML only (issue 21): no HTML twin of each formula; the display box is keyboard-scrollable.
+    expect(out).toContain('"math"');
+    expect(out).not.toContain('katex-html');
+    expect(out).toMatch(/className: "katex katex-display",\s*tabIndex: "0"/);
   });
 
   it('fails on a formula KaTeX cannot parse instead of shipping red error text', async () => {
