@@ -8,6 +8,10 @@
  * a weight matrix W ∈ ℝ^{d_out×d_in} gets the update ΔW = (α/r)·B·A with B ∈ ℝ^{d_out×r},
  * A ∈ ℝ^{r×d_in}, so adapting it trains r·(d_in + d_out) parameters in each layer.
  * h = d_model, a = attention heads, s = sequence length, b = batch size, L = layers.
+ * Mixture of experts (Mixtral, Jiang et al. 2024, arXiv:2401.04088, §2.1): E experts, each a
+ * whole MLP, and a router W_g ∈ ℝ^{E×h} that sends each token to the top K of them. Memory holds
+ * all E (and LoRA on an MLP target trains E pairs A, B); a token's compute and activations pass
+ * through K. E = K = 1 is a dense model.
  *
  * Units: parameter counts; bytes (1 GB = 10⁹ B, as the papers write sizes; GPU capacity is in
  * GiB, as the cards report it); multiply-accumulates (1 MAC = 2 FLOPs).
@@ -19,7 +23,7 @@ export const TARGETS = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** Precision of the frozen base under QLoRA. */
-const BITS = [4, 8, 16] as const;
+export const BITS = [4, 8, 16] as const;
 export type QuantBits = (typeof BITS)[number];
 
 /** GPU memory sizes the calculator checks, in GiB (24: RTX 4090, 48: RTX A6000, 80: A100/H100). */
@@ -48,6 +52,10 @@ export interface ModelDims {
   readonly tiedEmbeddings: boolean;
   /** Rows of a learned position-embedding table; 0 for rotary or other unlearned positions. */
   readonly positions: number;
+  /** E, MLP experts per layer (mixture of experts); absent or 1: a dense MLP. */
+  readonly experts?: number;
+  /** K, experts each token is routed to (top-K); absent: 1. */
+  readonly activeExperts?: number;
 }
 
 /** A named model: dimensions plus where they come from. Never results. */
@@ -85,6 +93,8 @@ export interface PeftResult {
   readonly trainableParams: number;
   /** Parameters of the base model (adapters not included). */
   readonly totalParams: number;
+  /** Parameters one token passes through: all E experts' MLPs counted in totalParams, K of them here. Equals totalParams for a dense model. */
+  readonly activeParams: number;
   /** trainableParams / totalParams. */
   readonly fraction: number;
   /** The adapter file in fp16: 2 bytes per adapter parameter. */
@@ -118,6 +128,7 @@ export const ASSUMPTIONS: readonly string[] = [
   'QLoRA adapters: bf16 weights and gradients, paged 32-bit Adam m and v: 12 bytes per parameter, all on the GPU.',
   'Activations, 16-bit, per layer: s·b·h·(34 + 5·a·s/h) bytes; fully checkpointed, 2·s·b·h plus one layer recomputed (Korthikanti et al. 2022, §4). No FlashAttention; logits not counted.',
   'Multiply-adds per token: the blocks’ weight matrices only; unmerged, each adapted matrix adds r·(d_in + d_out).',
+  'Mixture of experts (E experts, top-K routing): memory holds all E MLPs plus an h × E router per layer, and LoRA on gate, up or down trains E adapters (one A, B per expert); multiply-adds and the MLP’s activations count the K a token passes through.',
   'Fits: total ≤ the card’s 24, 48 or 80 GiB, nothing kept for the CUDA context or fragmentation.',
   'Adapter file: fp16, 2 bytes per parameter (fp32: 4).',
 ];
@@ -157,12 +168,29 @@ export function matrixShape(model: ModelDims, target: Target): Shape {
   }
 }
 
-/** Weights in the blocks' matrices (attention and MLP), all layers. */
-export function blockParams(model: ModelDims): number {
-  let perLayer = 0;
+/** E and K of a model, 1 and 1 when it is dense. */
+export function expertCounts(model: ModelDims): { experts: number; active: number } {
+  return { experts: model.experts ?? 1, active: model.activeExperts ?? 1 };
+}
+
+const isMlp = (t: Target): boolean => t === 'gate' || t === 'up' || t === 'down';
+
+/** Copies of a target's matrix in one layer: E for the MLP's (one per expert), 1 for attention's. */
+function copies(model: ModelDims, target: Target, perToken: boolean): number {
+  const { experts, active } = expertCounts(model);
+  return isMlp(target) ? (perToken ? active : experts) : 1;
+}
+
+/**
+ * Weights in the blocks' matrices, all layers: attention, E expert MLPs and the router W_g
+ * (h × E, only when E > 1). `perToken`: the weights one token multiplies, K experts instead of E.
+ */
+export function blockParams(model: ModelDims, perToken = false): number {
+  const { experts } = expertCounts(model);
+  let perLayer = experts > 1 ? model.dModel * experts : 0;
   for (const t of availableTargets(model)) {
     const { dOut, dIn } = matrixShape(model, t);
-    perLayer += dOut * dIn;
+    perLayer += copies(model, t, perToken) * dOut * dIn;
   }
   return model.layers * perLayer;
 }
@@ -178,18 +206,17 @@ export function totalParams(model: ModelDims): number {
   return embeddingParams(model) + blockParams(model);
 }
 
-/** |Θ| = L · Σ_targets r·(d_in + d_out): what LoRA trains. */
-export function loraParams(model: ModelDims, rank: number, targets: readonly Target[]): number {
-  const shapes = [...new Set(targets)].map((t) => {
+/**
+ * |Θ| = L · Σ_targets r·(d_in + d_out): what LoRA trains, an MLP target counted once per expert
+ * (E adapters; `perToken`: the K a token passes through).
+ */
+export function loraParams(model: ModelDims, rank: number, targets: readonly Target[], perToken = false): number {
+  let perLayer = 0;
+  for (const t of new Set(targets)) {
     const { dOut, dIn } = matrixShape(model, t);
-    return { name: t, d: dOut, k: dIn };
-  });
-  const perLayer = loraParamCounts(
-    shapes,
-    shapes.map((s) => s.name),
-    rank,
-    false,
-  ).trainable;
+    const one = loraParamCounts([{ name: t, d: dOut, k: dIn }], [t], rank, false).trainable;
+    perLayer += copies(model, t, perToken) * one;
+  }
   return model.layers * perLayer;
 }
 
@@ -203,8 +230,9 @@ export function loraParams(model: ModelDims, rank: number, targets: readonly Tar
 export function quantConstantBytes(model: ModelDims, bits: QuantBits, doubleQuant = true): number {
   if (bits === 16) return 0;
   if (bits === 8) {
-    let rows = 0;
-    for (const t of availableTargets(model)) rows += matrixShape(model, t).dOut;
+    const { experts } = expertCounts(model);
+    let rows = experts > 1 ? experts : 0;
+    for (const t of availableTargets(model)) rows += copies(model, t, false) * matrixShape(model, t).dOut;
     return 4 * rows * model.layers;
   }
   return (blockParams(model) * nf4ConstantBitsPerParam(doubleQuant)) / 8;
@@ -221,13 +249,15 @@ export function nf4ConstantBitsPerParam(doubleQuant = true): number {
  * arXiv:2205.05198, §4.1, eq. 1): s·b·h·(34 + 5·a·s/h) per layer, the 5·a·s² term being the
  * attention scores, softmax and dropout mask. With full recomputation (§4.2) only each layer's
  * input is kept, 2·s·b·h per layer, and one layer's full activations exist while it is
- * recomputed in the backward pass.
+ * recomputed in the backward pass. Of the 34, 19 are the MLP's (§4.1); under top-K routing a token
+ * passes through K expert MLPs, so they count K times: 34 + 19·(K − 1).
  */
 export function activationBytes(model: ModelDims, seqLen: number, batch: number, checkpointing: boolean): number {
   const s = seqLen;
   const b = batch;
   const h = model.dModel;
-  const oneLayer = s * b * h * 34 + 5 * model.heads * s * s * b;
+  const mlpCopies = expertCounts(model).active;
+  const oneLayer = s * b * h * (34 + 19 * (mlpCopies - 1)) + 5 * model.heads * s * s * b;
   return checkpointing ? model.layers * 2 * s * b * h + oneLayer : model.layers * oneLayer;
 }
 
@@ -250,7 +280,7 @@ export function computePeftCost(input: PeftInput): PeftResult {
   const embed = base - block;
   const trainable = loraParams(model, rank, targets);
   const activations = activationBytes(model, input.seqLen, input.batch, input.checkpointing);
-  const merged = block; // one multiply-add per weight per token
+  const merged = blockParams(model, true); // one multiply-add per weight a token passes through
   const memory: Record<Method, MemoryBreakdown> = {
     full: breakdown({
       weights: 2 * base,
@@ -277,10 +307,11 @@ export function computePeftCost(input: PeftInput): PeftResult {
   return {
     trainableParams: trainable,
     totalParams: base,
+    activeParams: embed + merged,
     fraction: trainable / base,
     adapterBytes: 2 * trainable,
     adapterBytesFp32: 4 * trainable,
-    flopsPerToken: { merged, unmerged: merged + trainable },
+    flopsPerToken: { merged, unmerged: merged + loraParams(model, rank, targets, true) },
     memory,
     fits: {
       full: fitsOn(memory.full.total),
@@ -288,225 +319,6 @@ export function computePeftCost(input: PeftInput): PeftResult {
       qlora: fitsOn(memory.qlora.total),
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parsing attributes
-
-/** One problem with one attribute; `message` is ready to show and names the attribute. */
-export interface PeftInputError {
-  readonly attribute: string;
-  readonly message: string;
-}
-
-/** The attributes `parsePeftInput` reads, by their HTML names. */
-export const ATTRIBUTES = [
-  'model',
-  'rank',
-  'targets',
-  'bits',
-  'seq-len',
-  'batch',
-  'checkpointing',
-  'd-model',
-  'layers',
-  'd-ff',
-  'kv-dim',
-  'vocab',
-  'heads',
-  'mlp',
-] as const;
-export type PeftAttribute = (typeof ATTRIBUTES)[number];
-
-const LIMITS = {
-  rank: 4096,
-  seqLen: 1_048_576,
-  batch: 4096,
-  dim: 1_048_576,
-  layers: 1024,
-  vocab: 10_000_000,
-};
-
-const show = (raw: unknown): string => (typeof raw === 'string' ? JSON.stringify(raw) : String(raw));
-
-const isAbsent = (raw: unknown): raw is null | undefined => raw === null || raw === undefined;
-
-/** A whole number in [min, max], or undefined with an error pushed. Absent gives undefined, no error. */
-function parseWhole(
-  raw: unknown,
-  attribute: string,
-  min: number,
-  max: number,
-  fallback: string,
-  errors: PeftInputError[],
-): number | undefined {
-  if (isAbsent(raw)) return undefined;
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-  if (Number.isInteger(n) && n >= min && n <= max) return n;
-  errors.push({
-    attribute,
-    message: `${attribute} must be a whole number from ${min} to ${max}; got ${show(raw)}. ${fallback}`,
-  });
-  return undefined;
-}
-
-const CUSTOM_REQUIRED = ['d-model', 'layers', 'd-ff', 'vocab'] as const;
-
-function parseModel(
-  r: Record<string, unknown>,
-  presets: readonly ModelPreset[],
-  errors: PeftInputError[],
-): { modelId: string; model: ModelDims } {
-  const fallback = presets.find((p) => p.id === DEFAULTS.model) ?? presets[0];
-  if (!fallback) throw new Error('parsePeftInput needs at least one preset');
-  const id = r['model'];
-  if (isAbsent(id)) return { modelId: fallback.id, model: fallback };
-  const key = typeof id === 'string' ? id.trim().toLowerCase() : id;
-  const preset = presets.find((p) => p.id === key);
-  if (preset) return { modelId: preset.id, model: preset };
-  if (key !== 'custom') {
-    errors.push({
-      attribute: 'model',
-      message: `model ${show(id)} is not a known preset; use one of ${presets
-        .map((p) => p.id)
-        .join(', ')} or custom. Showing ${fallback.id}.`,
-    });
-    return { modelId: fallback.id, model: fallback };
-  }
-  const instead = `Showing ${fallback.id} until d-model, layers, d-ff and vocab are all valid.`;
-  const dims: Partial<Record<(typeof CUSTOM_REQUIRED)[number], number>> = {};
-  let complete = true;
-  for (const attr of CUSTOM_REQUIRED) {
-    const max = attr === 'layers' ? LIMITS.layers : attr === 'vocab' ? LIMITS.vocab : LIMITS.dim;
-    if (isAbsent(r[attr])) {
-      errors.push({ attribute: attr, message: `${attr} is required when model="custom". ${instead}` });
-      complete = false;
-      continue;
-    }
-    const n = parseWhole(r[attr], attr, 1, max, instead, errors);
-    if (n === undefined) complete = false;
-    else dims[attr] = n;
-  }
-  const dModel = dims['d-model'];
-  const layers = dims['layers'];
-  const dFf = dims['d-ff'];
-  const vocab = dims['vocab'];
-  if (!complete || !dModel || !layers || !dFf || !vocab) return { modelId: fallback.id, model: fallback };
-  const kvDim =
-    parseWhole(r['kv-dim'], 'kv-dim', 1, dModel, `Using d-model (${dModel}), multi-head attention.`, errors) ?? dModel;
-  const defaultHeads = Math.max(1, Math.round(dModel / 128));
-  const heads =
-    parseWhole(r['heads'], 'heads', 1, dModel, `Using d-model / 128 = ${defaultHeads}.`, errors) ?? defaultHeads;
-  let gatedMlp = true;
-  const mlp = r['mlp'];
-  if (!isAbsent(mlp)) {
-    if (mlp === 'plain' || mlp === 'gated') gatedMlp = mlp === 'gated';
-    else
-      errors.push({
-        attribute: 'mlp',
-        message: `mlp must be "gated" (gate, up, down) or "plain" (up, down); got ${show(mlp)}. Using gated.`,
-      });
-  }
-  return {
-    modelId: 'custom',
-    model: { dModel, layers, dFf, kvDim, vocab, heads, gatedMlp, tiedEmbeddings: false, positions: 0 },
-  };
-}
-
-function parseTargets(raw: unknown, model: ModelDims, errors: PeftInputError[]): Target[] {
-  const fallback = `Using ${DEFAULTS.targets.join(',')}.`;
-  if (isAbsent(raw)) return [...DEFAULTS.targets];
-  const names = Array.isArray(raw)
-    ? raw.map((x) => String(x))
-    : typeof raw === 'string'
-      ? raw.split(/[\s,]+/)
-      : [String(raw)];
-  const have = availableTargets(model);
-  const out = new Set<Target>();
-  const unknown: string[] = [];
-  const missing: string[] = [];
-  for (const name of names.map((n) => n.trim().toLowerCase()).filter(Boolean)) {
-    if (name === 'all') have.forEach((t) => out.add(t));
-    else if (!(TARGETS as readonly string[]).includes(name)) unknown.push(name);
-    else if (!have.includes(name as Target)) missing.push(name);
-    else out.add(name as Target);
-  }
-  if (unknown.length)
-    errors.push({
-      attribute: 'targets',
-      message: `targets: unknown ${unknown.map((u) => JSON.stringify(u)).join(', ')}; use a comma list of ${TARGETS.join(', ')} (or all).`,
-    });
-  if (missing.length)
-    errors.push({
-      attribute: 'targets',
-      message: `targets: this model’s MLP is not gated, so it has no ${missing.join(', ')} matrix (only up and down).`,
-    });
-  if (out.size === 0) {
-    errors.push({ attribute: 'targets', message: `targets must name at least one matrix. ${fallback}` });
-    return [...DEFAULTS.targets];
-  }
-  // Canonical order, whatever order they were given in.
-  return TARGETS.filter((t) => out.has(t));
-}
-
-/**
- * Reads the element's attributes (or any object keyed by their HTML names, values as strings,
- * numbers, booleans or a target array) into a safe input. Every invalid value gives one error
- * naming its attribute and falls back to its default; absent values take defaults silently.
- * Never throws (given at least one preset).
- */
-export function parsePeftInput(
-  raw: unknown,
-  presets: readonly ModelPreset[],
-): { value: PeftInput; errors: PeftInputError[] } {
-  const errors: PeftInputError[] = [];
-  const r: Record<string, unknown> =
-    raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  if (!isAbsent(raw) && r !== raw)
-    errors.push({ attribute: 'input', message: 'The input must be an object of attributes; using every default.' });
-
-  const { modelId, model } = parseModel(r, presets, errors);
-  const targets = parseTargets(r['targets'], model, errors);
-
-  // A rank above the smallest side of an adapted matrix adds parameters without adding rank.
-  const maxRank = Math.min(
-    LIMITS.rank,
-    ...targets.map((t) => {
-      const { dOut, dIn } = matrixShape(model, t);
-      return Math.min(dOut, dIn);
-    }),
-  );
-  const defaultRank = Math.min(DEFAULTS.rank, maxRank);
-  const rank = parseWhole(r['rank'], 'rank', 1, maxRank, `Using ${defaultRank}.`, errors) ?? defaultRank;
-
-  let bits: QuantBits = DEFAULTS.bits;
-  const rawBits = r['bits'];
-  if (!isAbsent(rawBits)) {
-    const n = typeof rawBits === 'string' && rawBits.trim() !== '' ? Number(rawBits) : rawBits;
-    const hit = BITS.find((b) => b === n);
-    if (hit) bits = hit;
-    else
-      errors.push({
-        attribute: 'bits',
-        message: `bits must be 4, 8 or 16; got ${show(rawBits)}. Using ${DEFAULTS.bits}.`,
-      });
-  }
-
-  const seqLen =
-    parseWhole(r['seq-len'], 'seq-len', 1, LIMITS.seqLen, `Using ${DEFAULTS.seqLen}.`, errors) ?? DEFAULTS.seqLen;
-  const batch = parseWhole(r['batch'], 'batch', 1, LIMITS.batch, `Using ${DEFAULTS.batch}.`, errors) ?? DEFAULTS.batch;
-
-  let checkpointing: boolean = DEFAULTS.checkpointing;
-  const ck = r['checkpointing'];
-  if (typeof ck === 'boolean') checkpointing = ck;
-  else if (ck === '' || ck === 'true' || ck === 'checkpointing') checkpointing = true;
-  else if (!isAbsent(ck) && ck !== 'false')
-    errors.push({
-      attribute: 'checkpointing',
-      message: `checkpointing is a boolean attribute: present (or "true") turns it on; got ${show(ck)}. Using off.`,
-    });
-
-  return { value: { modelId, model, rank, targets, bits, seqLen, batch, checkpointing }, errors };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,12 +6,13 @@ import {
   TARGETS,
   availableTargets,
   computePeftCost,
+  expertCounts,
   formatBytes,
   formatCount,
   formatPercent,
-  parsePeftInput,
 } from '../core/peft-cost.ts';
-import type { MemoryBreakdown, Method, PeftInput, PeftInputError, PeftResult } from '../core/peft-cost.ts';
+import type { MemoryBreakdown, Method, PeftInput, PeftResult } from '../core/peft-cost.ts';
+import { parsePeftInput, type PeftInputError } from '../core/peft-input.ts';
 import { applyOnEnter, attributeText, numberField, selectField, setAttributeValue } from '../shared/form-field.ts';
 import { PRESETS } from './presets.ts';
 import { styles } from './peft-calculator.styles.ts';
@@ -32,9 +33,11 @@ export class PeftChangeEvent extends Event {
  * Attributes (each mirrored by a property of the camelCase name; setting a property updates
  * the attribute; an absent attribute takes the default, shown on screen):
  * - `model`: `llama2-7b` (default), `gpt3-175b`, `llama2-13b`, `llama2-70b`, `mistral-7b`,
- *   `roberta-base`, `roberta-large`, `gpt2-medium`, or `custom` with `d-model`, `layers`,
- *   `d-ff`, `vocab` (required), `kv-dim` (default d-model), `heads` (default d-model/128) and
- *   `mlp` (`gated` default, or `plain`).
+ *   `llama3-8b`, `llama3-70b`, `mixtral-8x7b`, `roberta-base`, `roberta-large`, `gpt2-medium`,
+ *   or `custom` with `d-model`, `layers`, `d-ff`, `vocab` (required), `kv-dim` (default
+ *   d-model), `heads` (default d-model/128), `mlp` (`gated` default, or `plain`), `experts`
+ *   (MLP experts per layer, default 1: dense) and `active-experts` (experts per token, default
+ *   2 or fewer). Memory and adapters count every expert, compute only the active ones.
  * - `rank`: LoRA rank r, default 8.
  * - `targets`: comma list of `q,k,v,o,gate,up,down` (or `all`), default `q,v` as in the LoRA paper.
  * - `bits`: precision of the frozen base under QLoRA: 4 (default, NF4 + double quantisation), 8 or 16.
@@ -84,6 +87,8 @@ export class PeftCalculator extends LitElement {
     vocab: { reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
     heads: { reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
     mlp: { reflect: true },
+    experts: { reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    activeExperts: { attribute: 'active-experts', reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
   };
 
   /** Numeric attributes read as numbers when they are numbers, else kept as text for the error message. */
@@ -107,6 +112,8 @@ export class PeftCalculator extends LitElement {
   declare vocab: number | string | null | undefined;
   declare heads: number | string | null | undefined;
   declare mlp: string | null | undefined;
+  declare experts: number | string | null | undefined;
+  declare activeExperts: number | string | null | undefined;
 
   #input: PeftInput;
   #errors: readonly PeftInputError[];
@@ -152,6 +159,8 @@ export class PeftCalculator extends LitElement {
       vocab: this.vocab,
       heads: this.heads,
       mlp: this.mlp,
+      experts: this.experts,
+      'active-experts': this.activeExperts,
     };
   }
 
@@ -204,6 +213,8 @@ export class PeftCalculator extends LitElement {
       this.vocab ??= m.vocab;
       this.heads ??= m.heads;
       this.mlp ??= m.gatedMlp ? 'gated' : 'plain';
+      if (m.experts !== undefined) this.experts ??= m.experts;
+      if (m.activeExperts !== undefined) this.activeExperts ??= m.activeExperts;
       this.model = 'custom';
     } else if (t.name === 'model') {
       // Drop targets the new model lacks (W_gate on a plain MLP) rather than report the user's own choice as an error.
@@ -213,7 +224,8 @@ export class PeftCalculator extends LitElement {
       this.model = t.value;
     } else {
       // An emptied optional field means "use the default"; an emptied required one is an error.
-      setAttributeValue(this, t.name, t.value === '' && (t.name === 'kv-dim' || t.name === 'heads') ? null : t.value);
+      const optional = ['kv-dim', 'heads', 'experts', 'active-experts'].includes(t.name);
+      setAttributeValue(this, t.name, t.value === '' && optional ? null : t.value);
     }
     this.#userChanged = true;
   };
@@ -247,6 +259,7 @@ export class PeftCalculator extends LitElement {
         .trim()
         .toLowerCase() === 'custom';
     const have = availableTargets(m);
+    const moe = expertCounts(m).experts > 1 ? expertCounts(m) : undefined;
     return html`<form
       part="form"
       @change=${this.#onChange}
@@ -267,12 +280,15 @@ export class PeftCalculator extends LitElement {
               ${selectField('mlp', 'MLP', m.gatedMlp ? 'gated' : 'plain', [
                 ['gated', 'gated: gate, up, down'],
                 ['plain', 'plain: up, down'],
-              ])}`
+              ])}
+              ${this.#number('experts', 'MLP experts', expertCounts(m).experts)}
+              ${this.#number('active-experts', 'Active experts per token', expertCounts(m).active)}`
             : nothing
         }
         <p class="note">
           d_model ${m.dModel} · ${m.layers} layers · d_ff ${m.dFf} · k/v ${m.kvDim}${m.kvDim < m.dModel ? ' (GQA)' : ''}
-          · vocab ${m.vocab} · ${m.gatedMlp ? 'gated' : 'plain'} MLP
+          · vocab ${m.vocab} · ${m.gatedMlp ? 'gated' : 'plain'}
+          MLP${moe ? ` · ${moe.experts} experts, top-${moe.active}` : ''}
         </p>
       </fieldset>
       <fieldset>
@@ -370,6 +386,18 @@ export class PeftCalculator extends LitElement {
             <dt>Trainable parameters</dt>
             <dd>${formatCount(r.trainableParams)} of ${formatCount(r.totalParams)} (${formatPercent(r.fraction)})</dd>
           </div>
+          ${
+            r.activeParams < r.totalParams
+              ? html`<div>
+                  <dt>Mixture of experts</dt>
+                  <dd>
+                    ${formatCount(r.activeParams)} parameters active per token: ${expertCounts(s.model).active} of
+                    ${expertCounts(s.model).experts} expert MLPs. Memory holds all ${expertCounts(s.model).experts}, and
+                    LoRA on gate, up or down adapts each one (its own A and B); compute counts the active ones.
+                  </dd>
+                </div>`
+              : nothing
+          }
           <div>
             <dt>Adapter file</dt>
             <dd>${formatBytes(r.adapterBytes)} in fp16 (${formatBytes(r.adapterBytesFp32)} in fp32)</dd>

@@ -7,6 +7,7 @@
  * under grouped-query attention (Llama 2 70B, Llama 3 8B and 70B, Mistral 7B: 8 KV heads × 128 = 1024).
  * gatedMlp: SwiGLU MLPs (LLaMA, Mistral) have gate, up and down matrices; GELU MLPs (GPT, RoBERTa)
  * have up and down only. positions: rows of a learned position-embedding table (0 for RoPE).
+ * experts / activeExperts: a mixture-of-experts MLP (Mixtral: 8 experts, top-2); absent for dense models.
  */
 import type { ModelPreset } from '../core/peft-cost.ts';
 
@@ -141,6 +142,28 @@ export const PRESETS: readonly ModelPreset[] = [
     tiedEmbeddings: false,
     positions: 0,
     sources: [LLAMA3, hf('meta-llama/Meta-Llama-3-70B')],
+  },
+  {
+    id: 'mixtral-8x7b',
+    label: 'Mixtral 8x7B',
+    // Mistral 7B's attention with a sparse MLP: 8 SwiGLU experts per layer, each token routed to 2.
+    dModel: 4096,
+    layers: 32,
+    dFf: 14336,
+    // Grouped-query attention: num_key_value_heads 8 × head_dim 128.
+    kvDim: 1024,
+    vocab: 32000,
+    heads: 32,
+    gatedMlp: true,
+    tiedEmbeddings: false,
+    positions: 0,
+    // num_local_experts and num_experts_per_tok in the config; num_experts and top_k_experts in the paper.
+    experts: 8,
+    activeExperts: 2,
+    sources: [
+      { title: 'Mixtral of Experts (Jiang et al. 2024), Table 1', url: 'https://arxiv.org/abs/2401.04088' },
+      hf('mistralai/Mixtral-8x7B-v0.1'),
+    ],
   },
   {
     id: 'roberta-base',

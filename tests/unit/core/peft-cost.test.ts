@@ -13,13 +13,13 @@ import {
   loraParams,
   matrixShape,
   nf4ConstantBitsPerParam,
-  parsePeftInput,
   quantConstantBytes,
   totalParams,
   type ModelDims,
   type PeftInput,
   type Target,
 } from '../../../widgets/core/peft-cost.ts';
+import { parsePeftInput } from '../../../widgets/core/peft-input.ts';
 import { PRESETS } from '../../../widgets/peft-calculator/presets.ts';
 
 const preset = (id: string): ModelDims => {
@@ -54,6 +54,7 @@ describe('presets', () => {
       'mistral-7b',
       'llama3-8b',
       'llama3-70b',
+      'mixtral-8x7b',
       'roberta-base',
       'roberta-large',
       'gpt2-medium',
@@ -67,7 +68,15 @@ describe('presets', () => {
 
   it('mark SwiGLU models as gated (gate, up, down) and GELU models as not (up, down)', () => {
     const gated = PRESETS.filter((p) => p.gatedMlp).map((p) => p.id);
-    expect(gated).toEqual(['llama2-7b', 'llama2-13b', 'llama2-70b', 'mistral-7b', 'llama3-8b', 'llama3-70b']);
+    expect(gated).toEqual([
+      'llama2-7b',
+      'llama2-13b',
+      'llama2-70b',
+      'mistral-7b',
+      'llama3-8b',
+      'llama3-70b',
+      'mixtral-8x7b',
+    ]);
     expect(availableTargets(preset('roberta-base'))).toEqual(['q', 'k', 'v', 'o', 'up', 'down']);
     expect(availableTargets(preset('llama2-7b'))).toEqual([...TARGETS]);
   });

@@ -3,14 +3,8 @@
  * same core functions `<peft-calculator>` calls, checked against the published parameter counts.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULTS,
-  computePeftCost,
-  loraParams,
-  matrixShape,
-  parsePeftInput,
-  totalParams,
-} from '../../../widgets/core/peft-cost.ts';
+import { DEFAULTS, computePeftCost, loraParams, matrixShape, totalParams } from '../../../widgets/core/peft-cost.ts';
+import { parsePeftInput } from '../../../widgets/core/peft-input.ts';
 import { PRESETS } from '../../../widgets/peft-calculator/presets.ts';
 
 const preset = (id: string) => {
