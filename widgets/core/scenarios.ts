@@ -265,6 +265,15 @@ export function moons(rng: Rng, n: number, angle: number): Dataset {
   return { X, Y };
 }
 
+/**
+ * classify-2d's training pool, inputs and one-hot classes, for a base seed: the moons of stream
+ * `trainInputs` that `createScenario('classify-2d', { baseSeed }).train` holds, without building or
+ * training the base (150 Adam steps) to get them.
+ */
+export function classifyPoints(baseSeed: number): Dataset {
+  return moons(createRng(deriveSeed(baseSeed, BASE_STREAM.trainInputs)), CLASSIFY_POOL, ROTATION);
+}
+
 function classify2d(opts: ScenarioOptions): Scenario {
   const baseSeed = opts.baseSeed;
   // Initialise: fc1 wide (std 2, bias std 1) so its 32 tanh features cover the plane; the rest N(0, 1/k).

@@ -152,7 +152,7 @@ export function paintLearning(root: ParentNode, p: PaintContext): void {
 
 /**
  * classify-2d's training points, drawn over the decision boundary: the training pool of the
- * engine's scenario, built by the core's own `createScenario` from the same base seed (loaded
+ * engine's scenario, drawn by the core's own `classifyPoints` from the same base seed (loaded
  * lazily: it came with the engine by then). Calls `loaded` when a new set is ready.
  */
 export class TrainingPoints {
@@ -171,9 +171,9 @@ export class TrainingPoints {
     if (this.#key !== key) {
       this.#key = key;
       this.#data = null;
-      void import('../../core/scenarios.ts').then(({ createScenario }) => {
+      void import('../../core/scenarios.ts').then(({ classifyPoints }) => {
         if (this.#key !== key) return;
-        this.#data = createScenario('classify-2d', { baseSeed }).train;
+        this.#data = classifyPoints(baseSeed);
         this.#loaded();
       });
     }
