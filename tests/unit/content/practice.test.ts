@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { totalParams, type ModelDims } from '../../../widgets/core/peft-cost.ts';
+import { loraParams, totalParams, type ModelDims } from '../../../widgets/core/peft-cost.ts';
 import { PRESETS } from '../../../widgets/peft-calculator/presets.ts';
 
 /**
@@ -57,7 +57,8 @@ describe('lora-in-practice', () => {
     expect(expert).toBe(176_160_768);
     expect(8 * expert).toBe(1_409_286_144);
     const total = 32 * (attn + 8 * expert + router) + embed;
-    const active = 32 * (attn + 2 * expert) + embed;
+    // The router runs for every token, so it counts as active too (the key equation says so).
+    const active = 32 * (attn + 2 * expert + router) + embed;
     expect((total / 1e9).toFixed(2)).toBe('46.70');
     expect((active / 1e9).toFixed(2)).toBe('12.88');
     expect(practice).toContain('46.70B in total');
@@ -81,6 +82,17 @@ describe('lora-in-practice', () => {
     expect(practice).toMatch(/<PeftCalculator model="llama3-8b" rank="16" targets="q,v" \/>/);
   });
 
+  it('places the calculator on Mixtral in the MoE worked example, with the figures the preset gives', () => {
+    const moe = practice.slice(practice.indexOf('**Mixture of experts.**'), practice.indexOf('### Distributed PEFT'));
+    expect(moe).toMatch(/<PeftCalculator model="mixtral-8x7b" rank="16" targets="q,v" \/>/);
+    const m = PRESETS.find((p) => p.id === 'mixtral-8x7b') as ModelDims;
+    expect(totalParams(m)).toBe(46_702_526_464);
+    expect(loraParams(m, 16, ['q', 'v'])).toBe(6_815_744);
+    expect(moe).toContain('$32 \\times 16 \\times (8192 + 5120) = 6{,}815{,}744$');
+    expect(loraParams(m, 16, ['up'])).toBe(8 * 32 * 16 * (4096 + 14_336));
+    expect(practice).toContain('P_{\\text{active}} = P_{\\text{attn}} + k\\,P_{\\text{expert}} + d_{model}E');
+  });
+
   it('has its own deck of at least 12 cards, linked to the lesson', () => {
     expect(deck.lesson).toBe('lora-in-practice');
     expect(deck.cards.length).toBeGreaterThanOrEqual(12);
@@ -90,6 +102,30 @@ describe('lora-in-practice', () => {
   it('DPO with LoRA: the reference is the adapter-disabled model, cited to TRL', () => {
     expect(practice).toContain('<Cite id="trl-src" at="trainer/dpo_trainer.py, null_ref_context" />');
     expect(practice).toContain('`ref_adapter_name`');
+  });
+});
+
+describe('section labels checked against the papers', () => {
+  // Each was read in the source: Kaplan §2.1 "Parameter and Compute Scaling of Transformers" (C ≈ 6N);
+  // ZeRO §5 "Deep Dive into ZeRO-DP" (P_os, P_g, P_p); rsLoRA §3 "rsLoRA: Rank-Stabilized Adapters"
+  // (Theorem 3.2); DoRA §3 "Pattern Analysis of LoRA and FT", §4 "Method" with Eq. (5); AdaLoRA §3
+  // "AdaLoRA Method" (SVD-based adaptation, importance-aware rank allocation); Llama 3 Table 3
+  // (8B/70B: 32/80 layers, 4096/8192 wide, FFN 14,336/28,672, 32/64 heads, 8 KV heads).
+  it.each([
+    ['kaplan2020', '§2.1', practice],
+    ['rajbhandari2019', '§5', practice],
+    ['llama3', 'Table 3', practice],
+    ['kalajdzievski2023', '§3', variants],
+    ['liu2024', '§3', variants],
+    ['liu2024', '§4, Eq. 5', variants],
+    ['zhang2023', '§3', variants],
+  ])('<Cite id="%s" at="%s" />', (id, at, text) => {
+    expect(text).toContain(`<Cite id="${id}" at="${at}" />`);
+  });
+
+  it('Llama 3 70B preset: Table 3 dimensions, 8 KV heads of 128, the config’s 128,256 vocabulary', () => {
+    const m = PRESETS.find((p) => p.id === 'llama3-70b') as ModelDims;
+    expect([m.dModel, m.layers, m.dFf, m.heads, m.kvDim, m.vocab]).toEqual([8192, 80, 28672, 64, 8 * 128, 128256]);
   });
 });
 
