@@ -28,7 +28,7 @@ export type QuantBits = (typeof BITS)[number];
 
 /** GPU memory sizes the calculator checks, in GiB (24: RTX 4090, 48: RTX A6000, 80: A100/H100). */
 const GPU_SIZES_GB = [24, 48, 80] as const;
-export type GpuSize = (typeof GPU_SIZES_GB)[number];
+type GpuSize = (typeof GPU_SIZES_GB)[number];
 
 /** NF4 quantisation block size, and the block size of the second (double) quantisation (QLoRA §3). */
 const NF4_BLOCK = 64;

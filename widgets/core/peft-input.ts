@@ -22,27 +22,6 @@ export interface PeftInputError {
   readonly message: string;
 }
 
-/** The attributes `parsePeftInput` reads, by their HTML names. */
-export const ATTRIBUTES = [
-  'model',
-  'rank',
-  'targets',
-  'bits',
-  'seq-len',
-  'batch',
-  'checkpointing',
-  'd-model',
-  'layers',
-  'd-ff',
-  'kv-dim',
-  'vocab',
-  'heads',
-  'mlp',
-  'experts',
-  'active-experts',
-] as const;
-export type PeftAttribute = (typeof ATTRIBUTES)[number];
-
 const LIMITS = {
   rank: 4096,
   seqLen: 1_048_576,
