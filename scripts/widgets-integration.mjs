@@ -12,6 +12,7 @@
 import { readdirSync, readFileSync, existsSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateServiceWorker } from './service-worker.mjs';
 import { buildKernels } from './build-wasm.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -64,6 +65,8 @@ export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_F
       target: 'es2022',
       modulePreload: false,
       reportCompressedSize: false,
+      // kernels.wasm stays a file (a data: URL would need `connect-src data:` on embedding pages).
+      assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
       rollupOptions: {
         input: withAll,
         preserveEntrySignatures: 'exports-only',
@@ -214,6 +217,9 @@ export function widgets() {
         logger.info(`built ${built.length} widget modules into ${outDir}: ${built.join(', ')}`);
         const pages = await buildSearchIndex(fileURLToPath(dir));
         logger.info(`search index: ${pages} pages`);
+        // Last: the offline precache lists every file built above (scripts/service-worker.mjs).
+        const sw = await generateServiceWorker(fileURLToPath(dir));
+        logger.info(`service worker: ${sw.count} files precached (${Math.round(sw.size / 1024)} KB)`);
       },
     },
   };

@@ -7,6 +7,7 @@
  *   GET /embed.html?tag=peft-calculator&attrs=<urlencoded attribute string>&count=2&hostile=1&worker=0
  *
  * `worker=0` drops `worker-src` from the policy (the trainer must then train on the main thread).
+ * `wasm=1` adds `'wasm-unsafe-eval'` to `script-src` (the engine may then compile its WebAssembly).
  */
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -16,13 +17,13 @@ import { fileURLToPath } from 'node:url';
 const dir = fileURLToPath(new URL('../../tests/fixtures/foreign/', import.meta.url));
 
 /**
- * The product contract's policy for embedders, with or without worker-src.
- * @param {string} siteOrigin @param {boolean} withWorker
+ * The product contract's policy for embedders, with or without worker-src and 'wasm-unsafe-eval'.
+ * @param {string} siteOrigin @param {boolean} withWorker @param {boolean} [withWasm]
  */
-export function strictCsp(siteOrigin, withWorker) {
+export function strictCsp(siteOrigin, withWorker, withWasm = false) {
   return [
     "default-src 'self'",
-    `script-src 'self' ${siteOrigin}`,
+    `script-src 'self' ${siteOrigin}${withWasm ? " 'wasm-unsafe-eval'" : ''}`,
     "style-src 'self'",
     `connect-src 'self' ${siteOrigin}`,
     "img-src 'self' data: blob:",
@@ -47,7 +48,11 @@ export function createForeignServer(site) {
       body = body.replaceAll('%SITE%', site);
       res.writeHead(200, {
         'Content-Type': TYPES[/** @type {keyof typeof TYPES} */ (extname(name))],
-        'Content-Security-Policy': strictCsp(site, url.searchParams.get('worker') !== '0'),
+        'Content-Security-Policy': strictCsp(
+          site,
+          url.searchParams.get('worker') !== '0',
+          url.searchParams.get('wasm') === '1',
+        ),
         'Cache-Control': 'no-store',
       });
       res.end(body);

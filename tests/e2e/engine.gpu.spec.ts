@@ -97,7 +97,7 @@ test('auto on the software fallback adapter: CPU, with the reason', async ({ pag
   expect(report).toEqual({
     backend: 'cpu',
     host: 'worker',
-    reason: 'the WebGPU adapter is a software fallback, slower than the CPU backend',
+    reason: 'the WebGPU adapter is a software fallback, slower than the CPU backend; WebAssembly SIMD kernels',
   });
 });
 

@@ -255,3 +255,71 @@ test.describe('engine without a worker (foreign host, CSP without worker-src)', 
     expect(report).toMatchObject({ backend: 'cpu', host: 'worker' });
   });
 });
+
+test.describe('CPU kernels: WebAssembly SIMD where the page allows it, else JavaScript', () => {
+  /** Trains 40 steps on the CPU backend in the page's engine; the report, losses and what the page saw. */
+  async function trainOnCpu(page: Page) {
+    await page.waitForFunction(() => window.marginaliaEngine !== undefined);
+    return page.evaluate(async () => {
+      const t = await window.marginaliaEngine!.createRemoteSession({ seed: 9 }, { backend: 'cpu' });
+      const r = await t.train(40);
+      t.dispose();
+      const w = window as unknown as { __violations?: { directive: string; blocked: string }[]; __errors?: string[] };
+      return { report: t.report, losses: Array.from(r.losses), violations: w.__violations, errors: w.__errors };
+    });
+  }
+
+  const ref = () => Array.from(createSession({ seed: 9 }).train(40).losses);
+  const WASM = /; WebAssembly SIMD kernels$/;
+  const BLOCKED =
+    /; JavaScript kernels \(the page's Content-Security-Policy blocks WebAssembly: script-src needs 'wasm-unsafe-eval'\)$/;
+
+  test('on the site: WebAssembly SIMD in the worker, the JS curve to the bit', async ({ page }) => {
+    const errors = await openEngine(page);
+    const out = await trainOnCpu(page);
+    expect(out.report).toMatchObject({ backend: 'cpu', host: 'worker' });
+    expect(out.report.reason).toMatch(WASM);
+    expect(out.losses).toEqual(ref());
+    expect(errors).toEqual([]);
+  });
+
+  for (const worker of [true, false]) {
+    const host = worker ? 'worker' : 'main-thread';
+    test(`foreign host, strict CSP without 'wasm-unsafe-eval' (${host}): JavaScript, says why, nothing fails`, async ({
+      page,
+    }) => {
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+      page.on('pageerror', (e) => consoleErrors.push(String(e)));
+      await page.goto(embedUrl({ tag: 'engine-probe', worker }));
+      const out = await trainOnCpu(page);
+      expect(out.report).toMatchObject({ backend: 'cpu', host });
+      expect(out.report.reason).toMatch(BLOCKED);
+      expect(out.losses).toEqual(ref());
+      expect(out.errors).toEqual([]);
+      // The browser's own report of the one refused compile (on the page when the engine runs
+      // there; a blob worker's go to the worker), and worker-src without a worker: nothing else.
+      const wasmReports = out.violations!.filter((v) => v.blocked === 'wasm-eval');
+      expect(wasmReports.length).toBe(worker ? 0 : 1);
+      expect(out.violations!.every((v) => v.blocked === 'wasm-eval' || v.directive.startsWith('worker-src'))).toBe(
+        true,
+      );
+      expect(
+        consoleErrors.filter((m) => !/Content Security Policy|worker-src|Refused to create a worker/i.test(m)),
+      ).toEqual([]);
+    });
+
+    test(`foreign host, CSP with 'wasm-unsafe-eval' (${host}): WebAssembly SIMD, no violation`, async ({ page }) => {
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+      await page.goto(`${embedUrl({ tag: 'engine-probe', worker })}&wasm=1`);
+      const out = await trainOnCpu(page);
+      expect(out.report).toMatchObject({ backend: 'cpu', host });
+      expect(out.report.reason).toMatch(WASM);
+      expect(out.losses).toEqual(ref());
+      expect(out.errors).toEqual([]);
+      expect(out.violations!.filter((v) => !v.directive.startsWith('worker-src'))).toEqual([]);
+      expect(consoleErrors.filter((m) => !/worker-src|Refused to create a worker/i.test(m))).toEqual([]);
+    });
+  }
+});
