@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { openEmbed, documentStyles, violations, pageErrors, expectImmuneToHostileCss, embedUrl, addWidgetScript } from './support/foreign.ts';
 import { SITE } from '../../scripts/lib/ports.mjs';
 
-type Calc = HTMLElement & { result: { trainableParams: number; totalParams: number; adapterBytes: number; memory: Record<string, { total: number }>; fits: Record<string, number[]> }; updateComplete: Promise<boolean> };
+type Calc = HTMLElement & { result: { trainableParams: number; totalParams: number; activeParams: number; adapterBytes: number; memory: Record<string, { total: number }>; fits: Record<string, number[]> }; updateComplete: Promise<boolean> };
 
 async function result(page: Page, selector = 'peft-calculator') {
   return page.locator(selector).first().evaluate(async (el) => {
@@ -107,6 +107,22 @@ test.describe('<peft-calculator> embedded on a foreign host under the strict CSP
     expect(await violations(page)).toEqual([]);
     expect(await pageErrors(page)).toEqual([]);
     expect(consoleErrors).toEqual([]);
+  });
+
+  test('mixtral-8x7b: q, v adapters at r = 16 as on Mistral 7B; all 8 experts in memory, 2 in compute', async ({ page }) => {
+    await openEmbed(page, { tag: 'peft-calculator', attrs: { model: 'mixtral-8x7b', rank: '16', targets: 'q,v' } });
+    await ready(page);
+    const calc = page.locator('#peft-calculator-0');
+    await expect(calc.getByRole('status')).toContainText('Mixtral 8x7B');
+    // 32 layers × 16 × ((4096 + 4096) + (4096 + 1024)): attention adapters, shared by the experts.
+    const r = await result(page, '#peft-calculator-0');
+    expect(r.trainableParams).toBe(32 * 16 * (8192 + 5120));
+    expect(r.trainableParams).toBe(6_815_744);
+    // 32 × (attention + 8 experts + router) + untied embeddings; 2 experts active.
+    expect(r.totalParams).toBe(46_702_526_464);
+    expect(r.activeParams).toBe(12_879_659_008);
+    await expect(calc.getByText(/12\.9B parameters active per token: 2 of\s+8 expert MLPs/)).toBeVisible();
+    expect(await pageErrors(page)).toEqual([]);
   });
 
   test('adds no document-level styles', async ({ page }) => {
