@@ -6,7 +6,7 @@
 import type { Matrix } from '../core/matrix.ts';
 import { loraParamCounts, multiplyAdds } from '../core/pitfalls.ts';
 import type { ResolvedConfig, TrainerConfig } from '../core/trainer.ts';
-import type { BackendReport, RemoteSession, TensorSnapshot, TrainerState } from '../engine/types.ts';
+import type { BackendReport, RemoteSession, TensorSnapshot, TrainerState, TrainProgress } from '../engine/types.ts';
 import type { PitfallId } from './settings.ts';
 import { shapeOf } from './shapes.ts';
 
@@ -206,4 +206,39 @@ export function pitfallResultsOf(v: LabView): Partial<Record<PitfallId, PitfallR
   const out: Partial<Record<PitfallId, PitfallResult>> = {};
   for (const [id, r] of v.pitfalls) if (typeof r === 'object' && 'value' in r) out[id] = r;
   return out;
+}
+
+/** Adds one engine progress report to the adapter's curve and state. */
+export function applyProgress(v: LabState, p: TrainProgress): void {
+  v.curve.losses.push(...Array.from(p.losses));
+  if (v.curve.losses.length > p.step) v.curve.losses.length = p.step;
+  if (p.valLoss !== null && Number.isFinite(p.valLoss)) v.curve.val.push([p.step, p.valLoss]);
+  if (v.state) v.state = { ...v.state, step: p.step, loss: p.loss, valLoss: p.valLoss ?? v.state.valLoss };
+}
+
+/** Makes the curve `c` end at `step` with `losses` as its last entries. */
+export function syncCurve(c: number[], step: number, losses: number[]): void {
+  c.length = Math.max(0, Math.min(c.length, step - losses.length));
+  while (c.length < step - losses.length) c.push(Number.NaN);
+  c.push(...losses);
+}
+
+/** Trains the full fine-tuning reference `ref` until `curve` reaches `toStep` (or `stop()`). */
+export async function trainRefCurve(
+  ref: RemoteSession,
+  curve: Curve,
+  toStep: number,
+  stop: () => boolean,
+  hooks: Pick<LabHooks, 'changed'>,
+): Promise<void> {
+  while (curve.losses.length < toStep && !stop()) {
+    const n = Math.min(CHUNK, toStep - curve.losses.length);
+    const out = await ref.train(n, (p) => {
+      if (p.valLoss !== null && Number.isFinite(p.valLoss)) curve.val.push([p.step, p.valLoss]);
+    });
+    curve.losses.length = Math.max(0, out.step - out.losses.length);
+    curve.losses.push(...Array.from(out.losses));
+    hooks.changed();
+    if (out.paused || out.losses.length < n) break;
+  }
 }

@@ -26,11 +26,14 @@ import {
   CHUNK,
   SWEEP_RANKS,
   SWEEP_STEPS,
+  applyProgress,
   configKey,
   initialView,
   refKey,
   sweepKey,
+  syncCurve,
   toTrainerConfig,
+  trainRefCurve,
   trainSweepRun,
   type LabHooks,
   type LabRunResult,
@@ -63,6 +66,8 @@ export class LoraLab {
   private offs: (() => void)[] = [];
   private starting: Promise<void> | null = null;
   private disposed = false;
+  /** Counts `dispose()` calls: a start begun before one gives its trainers back. */
+  private generation = 0;
   private lastSnapshotAt = 0;
   private recoveriesSeen = 0;
   /** Whether B = 0 (a fresh adapter): only then is the output difference at step 0 the B = 0 one. */
@@ -124,13 +129,16 @@ export class LoraLab {
     this.v.started = true;
     this.starting ??= (async () => {
       const c = this.v.config;
+      const gen = this.generation;
       const [main, ref] = await Promise.all([
         this.create(toTrainerConfig(c), { backend: this.backendChoice }),
         this.create(toTrainerConfig(c, { mode: 'full', lr: undefined, rank: 1 }), { backend: this.backendChoice }),
       ]);
-      if (this.disposed) {
+      if (gen !== this.generation) {
         main.dispose();
         ref.dispose();
+        // Removed while starting: back in the page already means start again.
+        if (!this.disposed) return this.start();
         return;
       }
       this.main = main;
@@ -232,23 +240,25 @@ export class LoraLab {
     this.v.baseChecksumW = cs;
   }
 
-  private async restartEngine(): Promise<void> {
+  /** Gives the engine trainers back (the last one out stops the page's engine). */
+  private release(): void {
     for (const off of this.offs.splice(0)) off();
     this.main?.dispose();
     this.ref?.dispose();
     this.aux?.dispose();
     this.main = this.ref = this.aux = null;
     this.starting = null;
+  }
+
+  private async restartEngine(): Promise<void> {
+    this.release();
     this.v.refCurve = { losses: [], val: [] };
     this.v.sweep = [];
     this.freshB = true;
     await this.start();
   }
 
-  /**
-   * Trains `steps` steps of the adapter (and the reference curve up to the same step).
-   * Resolves early, with what it did, when `pause()` is called.
-   */
+  /** Trains `steps` steps (the reference curve too, up to the same step); `pause()` resolves it early. */
   train(steps: number): Promise<LabRunResult> {
     return this.queue(async () => {
       const main = this.main!;
@@ -272,7 +282,7 @@ export class LoraLab {
           const got = Array.from(out.losses);
           losses.push(...got);
           // Keep the curve exact even where progress reports were coalesced.
-          this.syncCurve(out.step, got);
+          syncCurve(this.v.curve.losses, out.step, got);
           // Recoveries the engine did not already announce through onRecover.
           for (const rec of out.recoveries.slice(this.recoveriesSeen - seen)) {
             this.hooks.recover({ reason: rec.reason, lr: rec.lr });
@@ -314,36 +324,15 @@ export class LoraLab {
   }
 
   private onProgress(p: TrainProgress): void {
-    this.v.curve.losses.push(...Array.from(p.losses));
-    if (this.v.curve.losses.length > p.step) this.v.curve.losses.length = p.step;
-    if (p.valLoss !== null && Number.isFinite(p.valLoss)) this.v.curve.val.push([p.step, p.valLoss]);
-    if (this.v.state)
-      this.v.state = { ...this.v.state, step: p.step, loss: p.loss, valLoss: p.valLoss ?? this.v.state.valLoss };
+    applyProgress(this.v, p);
     this.hooks.progress({ step: p.step, loss: p.loss, valLoss: p.valLoss });
     this.hooks.changed();
   }
 
-  /** Makes the curve end at `step` with `losses` as its last entries. */
-  private syncCurve(step: number, losses: number[]): void {
-    const c = this.v.curve.losses;
-    c.length = Math.max(0, Math.min(c.length, step - losses.length));
-    while (c.length < step - losses.length) c.push(Number.NaN);
-    c.push(...losses);
-  }
-
-  private async trainRef(toStep: number): Promise<void> {
-    const ref = this.ref;
-    if (!ref) return;
-    while (this.v.refCurve.losses.length < toStep && !this.refStop) {
-      const n = Math.min(CHUNK, toStep - this.v.refCurve.losses.length);
-      const out = await ref.train(n, (p) => {
-        if (p.valLoss !== null && Number.isFinite(p.valLoss)) this.v.refCurve.val.push([p.step, p.valLoss]);
-      });
-      this.v.refCurve.losses.length = Math.max(0, out.step - out.losses.length);
-      this.v.refCurve.losses.push(...Array.from(out.losses));
-      this.hooks.changed();
-      if (out.paused || out.losses.length < n) break;
-    }
+  private trainRef(toStep: number): Promise<void> {
+    return this.ref
+      ? trainRefCurve(this.ref, this.v.refCurve, toStep, () => this.refStop, this.hooks)
+      : Promise.resolve();
   }
 
   /** Makes the running `train` resolve early. */
@@ -423,10 +412,7 @@ export class LoraLab {
     });
   }
 
-  /**
-   * Read-only calls do not wait for queued operations (only for the engine and the current
-   * chunk), so a view that follows the trainer sees ΔW while it trains.
-   */
+  /** Read-only calls wait for the engine, not for queued operations: a view sees ΔW while it trains. */
   private async peek<T>(fn: (main: RemoteSession) => Promise<T>): Promise<T> {
     return this.ready(() => fn(this.main!));
   }
@@ -537,12 +523,26 @@ export class LoraLab {
     this.hooks.changed();
   }
 
+  /** Removed from the page: releases the trainers, rejects operations until `resume()`; no report. */
   dispose(): void {
     this.disposed = true;
-    for (const off of this.offs.splice(0)) off();
-    this.main?.dispose();
-    this.ref?.dispose();
-    this.aux?.dispose();
-    this.main = this.ref = this.aux = null;
+    this.generation++;
+    this.pauseRequested = this.refStop = this.sweepCancel = true;
+    this.release();
+    this.v.report = null;
+  }
+
+  /**
+   * Back in the page: operations work again, on new trainers with the same configuration (from
+   * step 0). Returns whether the lab had started (so the element starts it again at once).
+   */
+  resume(): boolean {
+    if (!this.disposed) return false;
+    this.disposed = this.pauseRequested = this.refStop = this.sweepCancel = false;
+    const { showRef, started } = this.v;
+    Object.assign(this.v, initialView(this.v.config), { showRef, started });
+    this.baseOutputs = null;
+    this.freshB = true;
+    return started;
   }
 }

@@ -383,6 +383,8 @@ export class LoraTrainer extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     clearTimeout(this.#disposeTimer);
+    // Back after its trainer was released: new engine trainers, same settings.
+    if (this.#lab.resume()) this.#startEngine();
   }
 
   override disconnectedCallback(): void {

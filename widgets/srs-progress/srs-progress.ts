@@ -148,6 +148,12 @@ export class SrsProgress extends LitElement {
     new NearViewportController(this, () => void this.load());
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Back in the page after loading once: open the store again (and re-read the figures).
+    if (this.scheduler && !this.store) void this.load();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.store?.close();
@@ -181,6 +187,7 @@ export class SrsProgress extends LitElement {
         Promise.allSettled(ids.map((id) => fetchDeck(id))),
       ]);
       this.scheduler = scheduler;
+      if (!this.isConnected) return store.close(); // removed while loading: reconnecting loads again
       this.store = store;
       if (fallbackReason)
         this.notes.push(`This browser is not keeping progress (${fallbackReason}), so there is none to show.`);

@@ -133,10 +133,12 @@ export class SrsQuiz extends LitElement {
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     if (!this.hasAttribute('role')) this.setAttribute('role', 'region');
     if (!this.hasAttribute('aria-label')) this.setAttribute('aria-label', 'Flash cards');
+    if (this.loading && !this.started) void this.start(); // back after loading once: load again
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.run++; // a load still in flight closes what it opened
     this.store?.close();
     this.store = undefined;
     this.started = false;
