@@ -10,6 +10,7 @@
  * (never part of all.js); the test command sets it, `npm run build` alone does not.
  */
 import { readdirSync, readFileSync, existsSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateServiceWorker } from './service-worker.mjs';
@@ -156,6 +157,42 @@ export function addModulePreloads(dir, base, graph) {
 }
 
 /**
+ * The pinned release: every file of `widgetsDir` (modules, chunks, workers, assets) copied
+ * byte for byte to `widgetsDir/<version>/` (internal URLs are relative, so they resolve inside
+ * the version), `widgetsDir/manifest.json` = `{ version, files: { "<version>/<file>": "sha384-…" } }`
+ * for Subresource Integrity, and an immutable-cache rule for the version in `<site>/_headers`.
+ * @param {string} widgetsDir @param {string} version
+ */
+function pinWidgets(widgetsDir, version) {
+  if (!/^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(version)) throw new Error(`package.json version "${version}" is not x.y.z`);
+  const pinned = join(widgetsDir, version);
+  /** @type {(d: string) => string[]} paths relative to widgetsDir, the version folder and the manifest left out */
+  const files = (d) =>
+    readdirSync(join(widgetsDir, d), { withFileTypes: true }).flatMap((e) => {
+      const rel = d ? `${d}/${e.name}` : e.name;
+      if (!d && (e.name === version || e.name === 'manifest.json')) return [];
+      return e.isDirectory() ? files(rel) : [rel];
+    });
+  /** @type {Record<string, string>} */
+  const integrity = {};
+  for (const rel of files('').sort()) {
+    const bytes = readFileSync(join(widgetsDir, rel));
+    mkdirSync(join(pinned, rel, '..'), { recursive: true });
+    writeFileSync(join(pinned, rel), bytes);
+    integrity[`${version}/${rel}`] = `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+  }
+  writeFileSync(join(widgetsDir, 'manifest.json'), JSON.stringify({ version, files: integrity }, null, 1) + '\n');
+  const headers = join(widgetsDir, '..', '_headers');
+  if (existsSync(headers))
+    writeFileSync(
+      headers,
+      readFileSync(headers, 'utf8').trimEnd() +
+        `\n# The pinned release (scripts/widgets-integration.mjs): never changes once published.\n/widgets/${version}/*\n  Cache-Control: public, max-age=31536000, immutable\n`,
+    );
+  return Object.keys(integrity).length;
+}
+
+/**
  * Vite wraps every dynamic `import()` in its preload helper (about 1 KB gzip, in its own chunk),
  * which preloads the imported chunk's CSS and, with `modulePreload`, its JS dependencies. The
  * widget modules have neither (styles live in JS, `modulePreload: false`), so the helper is dead
@@ -207,6 +244,8 @@ export function widgets() {
       'astro:build:done': async ({ dir, logger }) => {
         const outDir = join(fileURLToPath(dir), 'widgets');
         const { built, graph } = await buildWidgets(outDir);
+        const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+        logger.info(`pinned release /widgets/${version}/: ${pinWidgets(outDir, version)} files in widgets/manifest.json`);
         const preloaded = addModulePreloads(fileURLToPath(dir), base, graph);
         logger.info(`module preloads added to ${preloaded.length} page(s) with a widget shown on load`);
         if (process.env.MARGINALIA_FIXTURES === '1') {
