@@ -8,7 +8,7 @@
 import type { DeckSource } from './deck-schema.ts';
 import { renderCardMarkdown, CardRenderError } from './deck-render.ts';
 import { DECK_VERSION } from '../../widgets/core/srs-deck.ts';
-import { parseCloze, clozeNumbers, clozeSides } from '../../widgets/core/srs-answer.ts';
+import { parseCloze, clozeNumbers, clozeSides } from '../../widgets/core/srs-cloze.ts';
 
 export interface LessonInfo {
   title: string;

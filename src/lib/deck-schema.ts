@@ -1,5 +1,5 @@
 import { z } from 'astro/zod';
-import { parseCloze } from '../../widgets/core/srs-answer.ts';
+import { parseCloze } from '../../widgets/core/srs-cloze.ts';
 import { generatorProblems } from '../../widgets/core/srs-generators.ts';
 
 /**

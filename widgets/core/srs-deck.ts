@@ -8,7 +8,7 @@
  * by the module's own site); everything else is plain text.
  */
 
-import { DEFAULT_TOLERANCE, parseCloze, clozeNumbers, clozeSides } from './srs-answer.ts';
+import { DEFAULT_TOLERANCE, parseCloze, clozeNumbers, clozeSides } from './srs-cloze.ts';
 
 export const DECK_VERSION = 1;
 const MAX_CARDS = 20_000;

@@ -51,22 +51,39 @@ export interface CardScreen {
   reveal(): void;
   grade(rating: Rating): void;
   type(text: string): void;
+  /** Numeric and cloze cards: the parts check-view.ts draws (undefined while it loads). */
+  check?: {
+    givens: Part | undefined;
+    ask: Part | undefined;
+    verdict: Part | undefined;
+    /** The grade the check suggests, once checked. */
+    suggested: Rating | undefined;
+  };
 }
+
+type Part = TemplateResult | typeof nothing;
 
 function renderAnswer(s: CardScreen): TemplateResult {
   const { card, typed, preview, now } = s;
   const links = card.sectionUrl || card.demoUrl;
-  return html`<div class="compare ${typed ? 'both' : ''}">
-      ${
-        typed
-          ? html`<div class="side">
-              <span class="label">Your answer</span>
-              <div class="plain">${typed}</div>
-            </div>`
-          : nothing
-      }
-      <div class="side back"><span class="label">Answer</span>${s.sides.side(card, 'back')}</div>
-    </div>
+  const suggested = s.check?.suggested;
+  const back = card.back || card.backHtml;
+  return html`${s.check?.verdict ?? nothing}
+    ${
+      !s.check || back
+        ? html`<div class="compare ${typed && !s.check ? 'both' : ''}">
+            ${
+              typed
+                ? html`<div class="side">
+                    <span class="label">Your answer</span>
+                    <div class="plain">${typed}</div>
+                  </div>`
+                : nothing
+            }
+            <div class="side back"><span class="label">Answer</span>${s.sides.side(card, 'back')}</div>
+          </div>`
+        : nothing
+    }
     ${
       links
         ? html`<p class="links">
@@ -80,19 +97,25 @@ function renderAnswer(s: CardScreen): TemplateResult {
         (g) =>
           html`<button
             type="button"
-            class=${['again', 'hard', 'good', 'easy'][g - 1]!}
+            class="${['again', 'hard', 'good', 'easy'][g - 1]!} ${g === suggested ? 'suggested' : ''}"
             aria-keyshortcuts=${String(g)}
             @click=${() => s.grade(g)}
           >
             <span>${RATING_NAMES[g]} <kbd>${g}</kbd></span
             ><span class="ivl">${formatInterval((preview?.[g].due ?? now) - now)}</span
-            ><span class="sr-only">, next review in ${describeInterval((preview?.[g].due ?? now) - now)}</span>
+            ><span class="sr-only">, next review in ${describeInterval((preview?.[g].due ?? now) - now)}</span
+            >${g === suggested ? html`<span class="hint">suggested</span>` : nothing}
           </button>`,
       )}
     </div>`;
 }
 
 function renderQuestionControls(s: CardScreen): TemplateResult {
+  if (s.check)
+    return html`${s.check.ask ?? html`<p>Loading the check…</p>`}
+      <button type="button" class="reveal" aria-keyshortcuts="Space" @click=${() => s.reveal()}>
+        Show answer without checking
+      </button>`;
   return html`${
       s.typeAnswer
         ? html`<label class="label" for="answer">Your answer (Ctrl+Enter to reveal)</label>
@@ -113,6 +136,7 @@ export function renderCard(s: CardScreen): TemplateResult {
     <div class="side front" aria-live="off">
       <span class="label" id="front-label">Question</span>
       <div aria-labelledby="front-label">${s.sides.side(s.card, 'front')}</div>
+      ${s.check?.givens ?? nothing}
     </div>
     ${s.revealed ? renderAnswer(s) : renderQuestionControls(s)}
   `;

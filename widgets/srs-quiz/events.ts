@@ -18,8 +18,21 @@ export class QuizCompleteEvent extends Event {
   }
 }
 
+/**
+ * Fired when `answer()` (or Enter in the answer box) checks a numeric or cloze card. `expected`
+ * is the number itself for numeric cards, the hidden text(s) for cloze cards.
+ */
+export class QuizCheckedEvent extends Event {
+  readonly detail: { cardId: string; deck: string; correct: boolean; expected: number | string; given: string };
+  constructor(detail: QuizCheckedEvent['detail']) {
+    super('quiz-checked', { bubbles: true, composed: true });
+    this.detail = detail;
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
+    'quiz-checked': QuizCheckedEvent;
     'quiz-graded': QuizGradedEvent;
     'quiz-complete': QuizCompleteEvent;
   }

@@ -1,7 +1,8 @@
 /**
  * `<srs-quiz>`'s keyboard (Anki's habits), whenever focus is on the element or inside it:
- * Space/Enter reveal, 1–4 grade (Again/Hard/Good/Easy), U undo; in the answer box only
- * Ctrl/Cmd+Enter, which reveals. Listens on the element while it is connected.
+ * Space/Enter reveal, 1–4 grade (Again/Hard/Good/Easy), U undo; in the typed-answer box only
+ * Ctrl/Cmd+Enter, which reveals; in a numeric or cloze card's answer box Enter checks (and
+ * reveals). Listens on the element while it is connected.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Rating } from '../core/srs-schedule.ts';
@@ -16,6 +17,10 @@ export interface KeyActions {
   undo(): Promise<void>;
   revealNow(): Promise<void>;
   gradeNow(rating: Rating): Promise<void>;
+  /** Checks a numeric or cloze card's typed answer (queues itself). */
+  check(text: string): Promise<unknown>;
+  /** A numeric or cloze card's answer box, when one is showing. */
+  answerBox(): HTMLElement | null;
 }
 
 export class QuizKeyboard implements ReactiveController {
@@ -49,6 +54,12 @@ export class QuizKeyboard implements ReactiveController {
       target instanceof HTMLAnchorElement ||
       (target instanceof HTMLElement && target.localName === 'summary');
     if (inField) {
+      const box = target instanceof HTMLInputElement && target.classList.contains('answer-box');
+      if (box && e.key === 'Enter' && !e.ctrlKey && !e.metaKey && !e.shiftKey && a.phase() === 'front') {
+        e.preventDefault();
+        void a.check(target.value).catch(() => undefined);
+        return;
+      }
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && a.phase() === 'front') {
         e.preventDefault();
         void a.reveal();
@@ -56,6 +67,9 @@ export class QuizKeyboard implements ReactiveController {
       return;
     }
     if (e.ctrlKey || e.metaKey) return;
+    // On a checked card's question, typing goes into its answer box (the key lands there).
+    const box = a.phase() === 'front' && !onControl && e.key.length === 1 && e.key !== ' ' ? a.answerBox() : null;
+    if (box) return box.focus();
     // A key pressed while a grade is still being saved is queued behind it and acts on the card
     // that is then shown (the phase is checked when the queued action runs).
     const busy = this.queue.busy;

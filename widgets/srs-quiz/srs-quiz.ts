@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { NearViewportController } from '../shared/near-viewport.ts';
 import { styles } from './srs-quiz.styles.ts';
-import { QuizGradedEvent, QuizCompleteEvent } from './events.ts';
+import { QuizGradedEvent, QuizCompleteEvent, QuizCheckedEvent } from './events.ts';
 import {
   RATINGS,
   RATING_NAMES,
@@ -13,8 +13,9 @@ import {
 import { describeInterval, type QueueMode } from '../core/srs-queue.ts';
 import { DeckError, type StudyCard, type StudyDeck } from '../core/srs-deck.ts';
 import type { ProgressFile } from '../core/srs-exchange.ts';
-import { replayCard, reviewsByCard, type LogEntry, type ReviewEntry } from '../core/srs-log.ts';
-import { openStore, newEntryId, StorageWriteError, DEFAULT_NAMESPACE } from '../srs-store/store.ts';
+import type { LogEntry, ReviewEntry } from '../core/srs-log.ts';
+import type { CheckResult } from '../core/srs-answer.ts';
+import { openStore, newEntryId, DEFAULT_NAMESPACE } from '../srs-store/store.ts';
 import type { ProgressStore } from '../srs-store/progress-store.ts';
 import { parseSettings, type QuizSettings } from './settings.ts';
 import { ActionQueue } from './actions.ts';
@@ -24,6 +25,8 @@ import { CardSides, renderCard, renderDone, renderTop } from './card-view.ts';
 import { ReviewSession } from './session.ts';
 import { SchedulerGate } from './scheduler-gate.ts';
 import { inlineCards, loadDecks } from './sources.ts';
+import { saveEntry } from './saving.ts';
+import { AnswerCheck } from './checking.ts';
 
 type ProgressFiles = typeof import('./progress-files.ts');
 type Overview = typeof import('./overview.ts');
@@ -44,16 +47,25 @@ type Phase = 'waiting' | 'loading' | 'failed' | 'overview' | 'front' | 'back' | 
  * @attr type-answer - Show a box to type an answer before revealing; shown beside the real one.
  *
  * Inline cards: a child `<script type="application/json">[{"id","front","back"}]</script>`;
- * always plain text (deck id `inline`).
+ * always plain text (deck id `inline`). Checked cards (issue 16) too: `{"id", "type": "numeric",
+ * "front", "answer" | "generator" + "params", "tolerance", "unit"}` (tolerance relative, default
+ * 0.01) and `{"id", "type": "cloze", "front": "… {{c1::hidden}} …"}` (each cloze number its own
+ * card, id `<id>::c<N>`); `back` is optional on both.
  *
  * Keyboard (focus on the element or inside it): Space/Enter reveal, 1–4 grade
- * (Again/Hard/Good/Easy), U undo; in the answer box, Ctrl/Cmd+Enter reveals.
+ * (Again/Hard/Good/Easy), U undo; in the typed-answer box, Ctrl/Cmd+Enter reveals. On numeric and
+ * cloze cards typing goes into the answer box, Enter checks and reveals, then 1–4 grade; the
+ * grade the check suggests is marked (wrong: Again; right: Good, Easy when answered in 10 s).
  *
- * Methods: `reveal()`, `grade(rating)`, `undo()` (Promises), `exportProgress()` → Promise of a
+ * Methods: `answer(text)` → Promise of `{correct, expected, given, tolerance, unit}`: checks the
+ * current numeric or cloze card and reveals it (`expected` is the number for numeric cards, the
+ * hidden text for cloze; rejects on a basic card); the review log keeps the check with the grade.
+ * `reveal()`, `grade(rating)`, `undo()` (Promises), `exportProgress()` → Promise of a
  * versioned JSON-serialisable object, `importProgress(data)` → Promise of `{added, duplicates}`
  * (rejects naming the problem, storing nothing), `exportReviewLogCsv()` → Promise of the FSRS
  * optimizer's revlog CSV.
  *
+ * @fires quiz-checked - QuizCheckedEvent, detail {cardId, deck, correct, expected, given}
  * @fires quiz-graded - QuizGradedEvent, detail {cardId, deck, rating, due}
  * @fires quiz-complete - QuizCompleteEvent, detail {reviewed, again, nextDue}
  * @cssproperty --mg-fg, --mg-bg, --mg-border, --mg-accent, --mg-link, --mg-focus - theme colours
@@ -101,6 +113,7 @@ export class SrsQuiz extends LitElement {
   private sides = new CardSides();
   private actions = new ActionQueue();
   private sync = new ProgressSync(this);
+  private checks = new AnswerCheck(this);
   private files: ProgressFiles | undefined;
   private filesLoading: Promise<ProgressFiles> | undefined;
   private overview: Overview | undefined;
@@ -125,6 +138,8 @@ export class SrsQuiz extends LitElement {
       undo: () => this.undo(),
       revealNow: () => this.revealNow(),
       gradeNow: (rating) => this.gradeNow(rating),
+      check: (text) => this.answer(text),
+      answerBox: () => this.shadowRoot?.querySelector<HTMLElement>('input.answer-box') ?? null,
     });
   }
 
@@ -199,7 +214,12 @@ export class SrsQuiz extends LitElement {
       this.cards = new Map(decks.flatMap((d) => d.cards.map((c) => [c.key, c] as const)));
       this.states = states;
       this.notices = [...this.notices, ...store.problems];
-      this.listen(s.namespace);
+      this.sync.follow(
+        s.namespace,
+        () => this.store,
+        () => this.states,
+        () => this.requestUpdate(),
+      );
       this.session = new ReviewSession();
       if (decks.length > 1) this.phase = 'overview';
       else this.begin(s.mode, null);
@@ -225,21 +245,6 @@ export class SrsQuiz extends LitElement {
     return this.gate?.ready() ?? Promise.resolve(undefined);
   }
 
-  /** Other tabs and elements on the same namespace say which cards they graded: re-read those. */
-  private listen(namespace: string): void {
-    if (!this.store?.persistent) return this.sync.close();
-    this.sync.open(namespace, async (keys) => {
-      if (!this.store) return;
-      const fresh = await this.store.statesOf(keys);
-      for (const k of keys) {
-        const s = fresh.get(k);
-        if (s) this.states.set(k, s);
-        else this.states.delete(k);
-      }
-      this.requestUpdate();
-    });
-  }
-
   /** Starts a session over the given deck (null: every deck). */
   private begin(mode: QueueMode, deck: string | null): void {
     const keys = [...this.cards.values()].filter((c) => deck === null || c.deck === deck).map((c) => c.key);
@@ -249,6 +254,7 @@ export class SrsQuiz extends LitElement {
 
   private show(): void {
     this.typed = '';
+    this.checks.reset(this.current, this.states.get(this.session.currentKey ?? '')?.reps ?? 0);
     this.requestUpdate();
     const { reviewed, again } = this.session;
     if (!this.session.left) {
@@ -284,6 +290,21 @@ export class SrsQuiz extends LitElement {
     return this.actions.run(() => this.gradeNow(rating));
   }
 
+  /** Checks `text` against the current numeric or cloze card, fires `quiz-checked`, reveals it. */
+  answer(text: string): Promise<CheckResult> {
+    return this.actions.run(async () => {
+      const card = this.current;
+      if (!card?.check || this.phase !== 'front')
+        throw new Error('answer() checks a numeric or cloze card that is showing its question');
+      const r = await this.checks.check(card, String(text), Date.now() - this.shownAt);
+      const { correct, expected, given } = r;
+      this.dispatchEvent(new QuizCheckedEvent({ cardId: card.id, deck: card.deck, correct, expected, given }));
+      this.announcement = `${correct ? 'Right' : 'Not right'}. Suggested grade: ${RATING_NAMES[r.suggested]}.`;
+      await this.revealNow();
+      return { correct, expected, given, tolerance: r.tolerance, unit: r.unit };
+    });
+  }
+
   /** Takes back the last grade of this session: the card is shown again, as it was. */
   undo(): Promise<void> {
     return this.actions.run(() => this.undoNow());
@@ -316,6 +337,8 @@ export class SrsQuiz extends LitElement {
       time: now,
       duration: Math.max(0, Math.min(now - this.shownAt, 3_600_000)),
     };
+    const check = this.checks.logged(card);
+    if (check) review.check = check;
     const step = this.session.before(review);
     const state = await this.save(review, scheduler.next(this.states.get(card.key), rating, now));
     if (state) this.states.set(card.key, state);
@@ -350,31 +373,11 @@ export class SrsQuiz extends LitElement {
     this.focusAfterChange();
   }
 
-  /**
-   * Appends to the log. On a failed write the entry is kept in memory (exported with the rest)
-   * and the reader is told; returns the card's state (from the store, or `fallback`).
-   */
-  private async save(entry: LogEntry, fallback: MemoryState | undefined): Promise<MemoryState | undefined> {
-    try {
-      const state = await this.store!.append(entry);
-      this.sync.post([entry.card]);
-      return state;
-    } catch (e) {
-      this.pending.push(entry);
-      this.warning =
-        e instanceof StorageWriteError
-          ? e.message
-          : `Your progress could not be saved (${e instanceof Error ? e.message : String(e)}). Export your progress to keep it.`;
-      if (entry.kind === 'undo') {
-        // Replay what we hold for that card, the pending entries included.
-        const log = [...(await this.store!.log().catch(() => [])), ...this.pending].filter(
-          (x) => x.card === entry.card,
-        );
-        const scheduler = await this.schedulerReady();
-        return scheduler && replayCard(scheduler, reviewsByCard(log).get(entry.card) ?? []);
-      }
-      return fallback;
-    }
+  /** Appends to the log (saving.ts: a failed write is kept in memory, and the reader told). */
+  private save(entry: LogEntry, fallback: MemoryState | undefined): Promise<MemoryState | undefined> {
+    const warn = (m: string) => (this.warning = m);
+    const ctx = { store: this.store!, pending: this.pending, sync: this.sync, warn };
+    return saveEntry({ ...ctx, scheduler: () => this.schedulerReady() }, entry, fallback);
   }
 
   /** All progress in this namespace (log entries not yet saved included), as a versioned object. */
@@ -409,7 +412,8 @@ export class SrsQuiz extends LitElement {
   }
 
   private async ready(): Promise<ProgressStore> {
-    await (this.loading ?? this.start());
+    // A load started later (the element came near the viewport) supersedes this one: wait for the last.
+    for (let l: Promise<void> | undefined; l !== (l = this.loading ?? this.start());) await l;
     if (!this.store) throw new Error(this.message || 'the quiz has not loaded');
     return this.store;
   }
@@ -443,6 +447,7 @@ export class SrsQuiz extends LitElement {
       reveal: () => void this.reveal(),
       grade: (rating) => void this.grade(rating),
       type: (text) => (this.typed = text),
+      check: this.checks.screen(card, (text) => void this.answer(text).catch(() => undefined)),
     })}
     ${
       this.session.canUndo

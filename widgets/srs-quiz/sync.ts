@@ -4,6 +4,8 @@
  * and its progress is persistent (memory-only progress is not shared).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { MemoryState } from '../core/srs-schedule.ts';
+import type { ProgressStore } from '../srs-store/progress-store.ts';
 
 export class ProgressSync implements ReactiveController {
   private channel: BroadcastChannel | undefined;
@@ -21,6 +23,26 @@ export class ProgressSync implements ReactiveController {
       const keys = Array.isArray(e.data?.keys) ? e.data.keys.filter((k): k is string => typeof k === 'string') : [];
       if (keys.length) onKeys(keys);
     };
+  }
+
+  /** Keeps `states()` current with the cards graded elsewhere (persistent stores only), then calls `changed`. */
+  follow(
+    namespace: string,
+    store: () => ProgressStore | undefined,
+    states: () => Map<string, MemoryState>,
+    changed: () => void,
+  ): void {
+    if (!store()?.persistent) return this.close();
+    this.open(namespace, async (keys) => {
+      const fresh = await store()?.statesOf(keys);
+      if (!fresh) return;
+      for (const k of keys) {
+        const s = fresh.get(k);
+        if (s) states().set(k, s);
+        else states().delete(k);
+      }
+      changed();
+    });
   }
 
   /** Tells the others that these cards changed here. */

@@ -3,13 +3,11 @@ import {
   parseNumber,
   checkNumeric,
   checkCloze,
-  parseCloze,
-  clozeSides,
-  clozeNumbers,
   suggestGrade,
   withinTolerance,
   FAST_MS,
 } from '../../../widgets/core/srs-answer.ts';
+import { parseCloze, clozeSides, clozeNumbers } from '../../../widgets/core/srs-cloze.ts';
 
 const value = (t: string, unit = '') => {
   const r = parseNumber(t, unit);
