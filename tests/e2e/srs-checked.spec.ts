@@ -179,3 +179,68 @@ test('site /review/: the checking code loads with the first checked card, not be
     .toEqual([expect.objectContaining({ cardId: 'fixed-params', correct: true, expected: 131072 })]);
   await expect(q.locator('.verdict')).toContainText('Right.');
 });
+
+test('site /progress/: calibration of Good/Easy grades from an imported log, per lesson, with the sentence', async ({
+  page,
+}) => {
+  const now = Date.now();
+  const day = 86_400_000;
+  const check = (correct: boolean) => ({ correct, given: '1', expected: 2, suggested: correct ? 3 : 1 });
+  const log = [
+    {
+      kind: 'review',
+      id: 'k1',
+      card: 'srs-checked:fixed-params',
+      rating: 3,
+      time: now - 2 * day,
+      duration: 4000,
+      check: check(true),
+    },
+    {
+      kind: 'review',
+      id: 'k2',
+      card: 'srs-checked:generated-merge',
+      rating: 4,
+      time: now - 3 * day,
+      duration: 4000,
+      check: check(false),
+    },
+    {
+      kind: 'review',
+      id: 'k3',
+      card: 'srs-checked:cloze-init::c1',
+      rating: 3,
+      time: now - 60 * day,
+      duration: 4000,
+      check: check(false),
+    },
+    {
+      kind: 'review',
+      id: 'k4',
+      card: 'srs-checked:cloze-init::c2',
+      rating: 1,
+      time: now - 1 * day,
+      duration: 4000,
+      check: check(false),
+    },
+  ];
+  await page.goto('/progress/');
+  const p = page.locator('srs-progress');
+  await expect(p.locator('p.calibration')).toContainText('No checked answers graded Good or Easy yet', {
+    timeout: 20_000,
+  });
+  await p.getByLabel('Import progress').setInputFiles({
+    name: 'progress.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(
+      JSON.stringify({ format: 'marginalia-srs-progress', version: 2, namespace: 'default', exportedAt: now, log }),
+    ),
+  });
+  await expect(p.locator('p.calibration')).toContainText(
+    'last 30 days 50% of 2 (1 right); all time 33% of 3 (1 right).',
+  );
+  await expect(p.getByRole('note')).toContainText('You marked 2 answers Good or Easy that the check found wrong.');
+  await expect(p.locator('table.calibration tbody tr')).toHaveText([
+    /Checked SRS fixture lesson\s*50% of 2 \(1 right\)\s*33% of 3 \(1 right\)/,
+  ]);
+});

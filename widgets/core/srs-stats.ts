@@ -109,3 +109,71 @@ export function mastery(
   for (const m of out.values()) m.recall = m.cards ? m.recall / m.cards : 0;
   return out;
 }
+
+/** Checked reviews self-graded Good or Easy, and how many of them the check found right. */
+export interface Calibration {
+  confident: number;
+  right: number;
+  /** right / confident; null before there are any. */
+  share: number | null;
+}
+
+export interface CalibrationReport {
+  /** Over the last `days` days, and over the whole log. */
+  recent: Calibration;
+  allTime: Calibration;
+  /** The same per group (a lesson's deck), for groups with checked reviews. */
+  groups: Map<string, { recent: Calibration; allTime: Calibration }>;
+}
+
+const emptyCalibration = (): Calibration => ({ confident: 0, right: 0, share: null });
+
+/**
+ * Calibration of self-grades: over effective reviews that carry a check (numeric and cloze cards
+ * answered in the box) and were graded Good or Easy, the share the check found right. FSRS
+ * schedules on the grade chosen; this figure says how far to trust those grades.
+ * `groupOf` maps a card key to its group (e.g. deck id), or undefined to count it only overall.
+ */
+export function calibration(
+  entries: readonly LogEntry[],
+  now: number,
+  groupOf: (cardKey: string) => string | undefined,
+  days = 30,
+): CalibrationReport {
+  const report: CalibrationReport = { recent: emptyCalibration(), allTime: emptyCalibration(), groups: new Map() };
+  const since = now - days * DAY;
+  for (const r of effectiveReviews(entries)) {
+    if (!r.check || r.rating < 3) continue;
+    const g = groupOf(r.card);
+    let group = g === undefined ? undefined : report.groups.get(g);
+    if (g !== undefined && !group)
+      report.groups.set(g, (group = { recent: emptyCalibration(), allTime: emptyCalibration() }));
+    const targets = [report.allTime, group?.allTime];
+    if (r.time >= since && r.time <= now) targets.push(report.recent, group?.recent);
+    for (const c of targets) {
+      if (!c) continue;
+      c.confident += 1;
+      if (r.check.correct) c.right += 1;
+    }
+  }
+  const share = (c: Calibration) => (c.share = c.confident ? c.right / c.confident : null);
+  share(report.recent);
+  share(report.allTime);
+  for (const g of report.groups.values()) {
+    share(g.recent);
+    share(g.allTime);
+  }
+  return report;
+}
+
+/** A plain sentence when self-grades run ahead of results (a Good or Easy the check found wrong), else null. */
+export function calibrationWarning(report: CalibrationReport): string | null {
+  const wrong = report.allTime.confident - report.allTime.right;
+  if (wrong <= 0) return null;
+  const answers = wrong === 1 ? 'answer' : 'answers';
+  return (
+    `You marked ${wrong} ${answers} Good or Easy that the check found wrong. ` +
+    'The schedule follows the grade you choose, so those cards come back later than your results say they should: ' +
+    'take the suggested grade when the check says you were wrong.'
+  );
+}

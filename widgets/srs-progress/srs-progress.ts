@@ -14,6 +14,9 @@ import {
   retentionAchieved,
   dueForecast,
   mastery,
+  calibration,
+  calibrationWarning,
+  type Calibration,
   type DayCount,
   type Retention,
   type Mastery,
@@ -31,12 +34,21 @@ interface Figures {
   lessons: { title: string; m: Mastery }[];
   total: number;
   activeDays: number;
+  /** Checked Good/Easy grades that were right: overall, per lesson, and the warning if any. */
+  calibration: {
+    recent: Calibration;
+    allTime: Calibration;
+    lessons: { title: string; recent: Calibration; allTime: Calibration }[];
+    warning: string | null;
+  };
 }
 
 /**
  * What the review log says about your studying: reviews per day over the last year, retention
- * achieved against the retention asked for, the cards due over the next 30 days and how well
- * each lesson's cards are known. Everything is computed from the log in this browser by the
+ * achieved against the retention asked for, the cards due over the next 30 days, how well
+ * each lesson's cards are known, and — for numeric and cloze cards answered in the box — how
+ * often a self-grade of Good or Easy was actually right (last 30 days and all time, per lesson),
+ * with a plain sentence when self-grades run ahead of results. Everything is computed from the log in this browser by the
  * pure functions of widgets/core/srs-stats.ts. Also exports (JSON, optimizer CSV) and imports.
  *
  * @summary Spaced-repetition progress: heatmap, retention, forecast, mastery.
@@ -211,6 +223,8 @@ export class SrsProgress extends LitElement {
     const m = mastery(cards, states, now);
     const days = reviewsPerDay(log, now, offset, 365);
     this.notes.push(...this.store!.problems);
+    const cal = calibration(log, now, (key) => key.slice(0, key.indexOf(':')));
+    const titles = new Map(this.decks.map((d) => [d.id, d.lessonTitle ?? d.title]));
     this.figures = {
       days,
       retention: retentionAchieved(log, desired),
@@ -221,6 +235,12 @@ export class SrsProgress extends LitElement {
       })),
       total: days.reduce((n, d) => n + d.count, 0),
       activeDays: days.filter((d) => d.count).length,
+      calibration: {
+        recent: cal.recent,
+        allTime: cal.allTime,
+        lessons: [...cal.groups].map(([deck, c]) => ({ title: titles.get(deck) ?? deck, ...c })),
+        warning: calibrationWarning(cal),
+      },
     };
   }
 
@@ -272,6 +292,42 @@ export class SrsProgress extends LitElement {
     }
     const recalls = `${r.recalls} recall${r.recalls === 1 ? '' : 's'}`;
     return html`Achieved <strong>${pct(r.achieved)}</strong> over ${recalls}; desired ${pct(r.desired)}.`;
+  }
+
+  private calibrationPart(c: Figures['calibration']): TemplateResult {
+    const fig = (x: Calibration) =>
+      x.share === null ? 'none yet' : `${Math.round(x.share * 100)}% of ${x.confident} (${x.right} right)`;
+    if (!c.allTime.confident)
+      return html`<p class="calibration">
+        No checked answers graded Good or Easy yet: type answers to numeric and cloze cards to see how far your grades
+        hold.
+      </p>`;
+    return html`<p class="calibration">
+        Your Good and Easy grades on checked cards were right: last 30 days <strong>${fig(c.recent)}</strong>; all time
+        <strong>${fig(c.allTime)}</strong>.
+      </p>
+      ${c.warning ? html`<p class="calibration-warning" role="note">${c.warning}</p>` : nothing}
+      <div class="wrap" role="region" aria-labelledby="calibration" tabindex="0">
+        <table class="calibration">
+          <thead>
+            <tr>
+              <th scope="col">Lesson</th>
+              <th scope="col">Last 30 days</th>
+              <th scope="col">All time</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${c.lessons.map(
+              (l) =>
+                html`<tr>
+                  <td>${l.title}</td>
+                  <td>${fig(l.recent)}</td>
+                  <td>${fig(l.allTime)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>`;
   }
 
   override render(): TemplateResult {
@@ -349,6 +405,8 @@ export class SrsProgress extends LitElement {
                     </div>`
                   : html`<p>No decks yet.</p>`
               }
+              <h2 id="calibration">Checked answers: how far to trust your grades</h2>
+              ${this.calibrationPart(f.calibration)}
               <h2>Your progress file</h2>
               <div class="row">
                 <button type="button" @click=${() => void this.download('json')}>Export progress (JSON)</button>
