@@ -1,18 +1,14 @@
 import { css } from 'lit';
 
 /**
- * Shadow styles for `<lora-trainer>`, on top of hostStyles. Theme through --mg-fg, --mg-bg,
- * --mg-accent, --mg-muted, --mg-font, --mg-font-size; fallbacks follow prefers-color-scheme.
+ * Shadow styles for `<lora-trainer>`, on top of hostStyles and its design tokens (widgets/shared/
+ * tokens.ts: theme through the --mg-* properties listed there); fallbacks follow prefers-color-scheme.
  * Canvas sizes and legend swatches are set through CSSOM in the element (never a style
  * attribute: embedders run `style-src 'self'`). No transitions under prefers-reduced-motion.
  * (No comments inside the css literal: they would ship.)
  */
 export const styles = css`
   :host {
-    --_fg: var(--mg-fg, #1b1b1f);
-    --_bg: var(--mg-bg, #ffffff);
-    --_accent: var(--mg-accent, #0a58ca);
-    --_muted: var(--mg-muted, #5b5b66);
     --_grid-line: #e2e2e8;
     --_panel: #f6f6f8;
     --_ref: #5f5f6b;
@@ -24,15 +20,11 @@ export const styles = css`
     max-width: 72em;
     color: var(--_fg) !important;
     background: var(--_bg) !important;
-    font: 400 var(--mg-font-size, medium) / 1.5 var(--mg-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif) !important;
+    font: 400 var(--_font-size) / 1.5 var(--_font) !important;
     contain: layout paint style;
   }
   @media (prefers-color-scheme: dark) {
     :host {
-      --_fg: var(--mg-fg, #ececf1);
-      --_bg: var(--mg-bg, #17171c);
-      --_accent: var(--mg-accent, #8ab4ff);
-      --_muted: var(--mg-muted, #a9a9b6);
       --_grid-line: #34343d;
       --_panel: #202027;
       --_ref: #b4b4c0;
@@ -45,7 +37,7 @@ export const styles = css`
   .root {
     color: var(--_fg);
     background: var(--_bg);
-    font: 400 var(--mg-font-size, medium) / 1.5 var(--mg-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font: 400 var(--_font-size) / 1.5 var(--_font);
     text-align: start;
     letter-spacing: normal;
     text-transform: none;

@@ -1,45 +1,44 @@
 import { css } from 'lit';
+import { tokens } from './tokens.ts';
 
 /**
- * Base styles for every element's shadow root. `!important` on :host makes the element immune to
- * a host page's `* { … !important }` rules (in the cascade, important declarations from the
- * shadow context win over the page's). Theme comes only from the --mg-* custom properties.
+ * Base styles for every element's shadow root: the design tokens (tokens.ts), then the host box.
+ * `!important` on :host makes the element immune to a host page's `* { … !important }` rules (in
+ * the cascade, important declarations from the shadow context win over the page's). Theme comes
+ * only from the --mg-* custom properties, through the tokens.
  */
-export const hostStyles = css`
-  :host {
-    display: block !important;
-    box-sizing: border-box !important;
-    color: var(--mg-fg, #1c1b19) !important;
-    background: var(--mg-bg, #fdfcf9) !important;
-    font: 400 16px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif !important;
-    letter-spacing: normal !important;
-    text-align: start !important;
-    text-transform: none !important;
-    -webkit-text-size-adjust: 100%;
-    contain: content;
-  }
-  :host([hidden]) {
-    display: none !important;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
-  @media (prefers-color-scheme: dark) {
+export const hostStyles = [
+  tokens,
+  css`
     :host {
-      color: var(--mg-fg, #e9e7e1) !important;
-      background: var(--mg-bg, #15171a) !important;
+      display: block !important;
+      box-sizing: border-box !important;
+      color: var(--_fg) !important;
+      background: var(--_bg) !important;
+      font: 400 var(--_font-size) / 1.5 var(--_font) !important;
+      letter-spacing: normal !important;
+      text-align: start !important;
+      text-transform: none !important;
+      -webkit-text-size-adjust: 100%;
+      contain: content;
     }
-  }
-  :focus-visible {
-    outline: 3px solid var(--mg-focus, #1d6fd1);
-    outline-offset: 2px;
-  }
-  .error {
-    border-left: 4px solid #b3261e;
-    padding: 0.5rem 0.75rem;
-    margin: 0 0 0.75rem;
-    background: color-mix(in srgb, #b3261e 10%, transparent);
-  }
-`;
+    :host([hidden]) {
+      display: none !important;
+    }
+    *,
+    *::before,
+    *::after {
+      box-sizing: border-box;
+    }
+    :focus-visible {
+      outline: 3px solid var(--_focus);
+      outline-offset: 2px;
+    }
+    .error {
+      border-left: 4px solid var(--_error);
+      padding: var(--_space-2) var(--_space-3);
+      margin: 0 0 var(--_space-3);
+      background: color-mix(in srgb, var(--_error) 10%, transparent);
+    }
+  `,
+];

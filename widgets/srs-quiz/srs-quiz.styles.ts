@@ -5,13 +5,13 @@ export const styles = [
   hostStyles,
   css`
     :host {
-      border: 1px solid var(--mg-border, #d6d2c8) !important;
+      border: 1px solid var(--_border) !important;
       border-radius: 8px;
       padding: 1em !important;
       max-width: 46em;
     }
     :host(:focus-visible) {
-      outline: 3px solid var(--mg-focus, #1d6fd1) !important;
+      outline: 3px solid var(--_focus) !important;
       outline-offset: 2px;
     }
     h2,
@@ -55,10 +55,10 @@ export const styles = [
     progress {
       flex: 1 1 8em;
       height: 0.6em;
-      accent-color: var(--mg-accent, #1d6fd1);
+      accent-color: var(--_accent);
     }
     .side {
-      border-top: 1px solid var(--mg-border, #d6d2c8);
+      border-top: 1px solid var(--_border);
       padding-top: 0.75em;
       margin-bottom: 0.75em;
       overflow-wrap: anywhere;
@@ -123,7 +123,7 @@ export const styles = [
       padding-inline-start: 1.4em;
     }
     .grades .suggested {
-      outline: 3px solid var(--mg-accent, #1f5fbf);
+      outline: 3px solid var(--_accent);
       outline-offset: 1px;
     }
     .grades .hint {
@@ -175,7 +175,7 @@ export const styles = [
       gap: 0.25em 1em;
     }
     a {
-      color: var(--mg-link, #0b5cad);
+      color: var(--_link);
     }
     .row {
       display: flex;
@@ -194,7 +194,7 @@ export const styles = [
       justify-content: space-between;
       gap: 1em;
       padding: 0.25em 0;
-      border-bottom: 1px solid var(--mg-border, #d6d2c8);
+      border-bottom: 1px solid var(--_border);
     }
     details {
       margin-top: 1em;
@@ -205,10 +205,10 @@ export const styles = [
       min-height: 24px;
     }
     .notice {
-      border-left: 4px solid var(--mg-accent, #1d6fd1);
+      border-left: 4px solid var(--_accent);
       padding: 0.5em 0.75em;
       margin: 0 0 0.75em;
-      background: color-mix(in srgb, var(--mg-accent, #1d6fd1) 8%, transparent);
+      background: color-mix(in srgb, var(--_accent) 8%, transparent);
     }
     .sr-only {
       position: absolute;
@@ -221,7 +221,7 @@ export const styles = [
     }
     @media (prefers-color-scheme: dark) {
       :host {
-        border-color: var(--mg-border, #4a4f57) !important;
+        border-color: var(--_border) !important;
       }
       button {
         background: var(--mg-button, #262a30);
@@ -231,7 +231,7 @@ export const styles = [
         background: var(--mg-button-hover, #30353c);
       }
       a {
-        color: var(--mg-link, #8cc4ff);
+        color: var(--_link);
       }
       .again {
         border-color: #ff8a80;

@@ -2,19 +2,15 @@ import { css } from 'lit';
 import { hostStyles } from '../shared/host-styles.ts';
 
 /**
- * Shadow styles for `<subspace-view>`, on top of the shared hostStyles. Theme through --mg-fg,
- * --mg-bg, --mg-accent, --mg-muted, --mg-font. The --_in … --_sig colours are read by the element
- * for the 3D materials too, so one place sets both. Label positions are set through CSSOM
+ * Shadow styles for `<subspace-view>`, on top of the shared hostStyles and design tokens (theme
+ * through the --mg-* properties widgets/shared/tokens.ts lists). The --_in … --_sig colours are
+ * read by the element for the 3D materials too, so one place sets both. Label positions are set through CSSOM
  * (`translate`), never a style attribute (embedders run `style-src 'self'`).
  */
 export const styles = [
   hostStyles,
   css`
     :host {
-      --_fg: var(--mg-fg, #1b1b1f);
-      --_bg: var(--mg-bg, #fdfcf9);
-      --_accent: var(--mg-accent, #0a58ca);
-      --_muted: var(--mg-muted, #5b5b66);
       --_in: #7d8590;
       --_base: #1d4ed8;
       --_moved: #c2410c;
@@ -27,15 +23,10 @@ export const styles = [
       max-width: 48em;
       color: var(--_fg) !important;
       background: var(--_bg) !important;
-      font: 400 var(--mg-font-size, medium) / 1.45
-        var(--mg-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif) !important;
+      font: 400 var(--_font-size) / 1.45 var(--_font) !important;
     }
     @media (prefers-color-scheme: dark) {
       :host {
-        --_fg: var(--mg-fg, #ececf1);
-        --_bg: var(--mg-bg, #17171c);
-        --_accent: var(--mg-accent, #8ab4ff);
-        --_muted: var(--mg-muted, #a9a9b6);
         --_in: #9aa3ad;
         --_base: #7aa7ff;
         --_moved: #ffa057;
