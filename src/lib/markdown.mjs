@@ -34,26 +34,42 @@ export function rehypeFailOnMathErrors() {
 
 /**
  * Display math that is wider than the column scrolls sideways; a scrollable region must be
- * reachable by keyboard, so every display formula's box is a `.katex-display` with tabindex="0".
+ * reachable by keyboard, so every display formula's box is a `.katex-display` with tabindex="0",
+ * and so is a long inline formula's (`.katex-wide`).
  * (KaTeX's MathML output has no such wrapper: the `.katex` span around `<math display="block">`
  * gets the class.)
  */
+const WIDE_TEX = 40;
 export function rehypeFocusableMath() {
+  /** @param {any} node @returns {string} */
+  const text = (node) => (node.type === 'text' ? node.value : (node.children ?? []).map(text).join(''));
+  /** @param {any} node @param {string} tag @returns {any} */
+  const find = (node, tag) =>
+    node.tagName === tag ? node : (node.children ?? []).map((/** @type {any} */ c) => find(c, tag)).find(Boolean);
   /** @param {any} node */
   const isBlockMath = (node) =>
     node.type === 'element' && node.tagName === 'math' && node.properties?.display === 'block';
+  /** Inline math that may not fit a phone's line: a matrix, or more than WIDE_TEX characters of TeX. @param {any} node */
+  const isWide = (node) =>
+    Boolean(find(node, 'mtable')) || text(find(node, 'annotation') ?? { type: 'text', value: '' }).length > WIDE_TEX;
   /** @param {any} node */
   const visit = (node) => {
     const cls = node.properties?.className;
+    if (node.type === 'element' && Array.isArray(cls) && cls.includes('katex')) {
+      if ((node.children ?? []).some(isBlockMath)) {
+        if (!cls.includes('katex-display')) cls.push('katex-display');
+      } else if (isWide(node)) {
+        // MathML never breaks a line inside a formula: a long inline one scrolls in its own box.
+        cls.push('katex-wide');
+      }
+    }
     if (
       node.type === 'element' &&
       Array.isArray(cls) &&
-      cls.includes('katex') &&
-      (node.children ?? []).some(isBlockMath)
+      (cls.includes('katex-display') || cls.includes('katex-wide'))
     ) {
-      if (!cls.includes('katex-display')) cls.push('katex-display');
+      node.properties.tabIndex = 0;
     }
-    if (node.type === 'element' && Array.isArray(cls) && cls.includes('katex-display')) node.properties.tabIndex = 0;
     for (const child of node.children ?? []) visit(child);
   };
   return visit;

@@ -29,6 +29,16 @@ describe('lesson Markdown pipeline', () => {
     expect(out).toMatch(/className: "katex katex-display",\s*tabIndex: "0"/);
   });
 
+  it('lets a long inline formula scroll in its own keyboard-reachable box, not a short one', async () => {
+    const long = await build(
+      'Count $784 \\cdot 200 + 200 + 200 \\cdot 200 + 200 + 200 \\cdot 10 + 10 = 199{,}210$ here. <Cite id="hu2021" /> <Cite id="dettmers2023" />',
+    );
+    expect(long).toMatch(/className: "katex katex-wide",\s*tabIndex: "0"/);
+    const short = await build('Rank $r = 8$ here. <Cite id="hu2021" /> <Cite id="dettmers2023" />');
+    expect(short).not.toContain('katex-wide');
+    expect(short).not.toContain('tabIndex');
+  });
+
   it('fails on a formula KaTeX cannot parse instead of shipping red error text', async () => {
     await expect(build('Broken $\\frac{a}{$ here. <Cite id="hu2021" /> <Cite id="dettmers2023" />')).rejects.toThrow(
       /KaTeX|parse error/i,
