@@ -23,6 +23,9 @@ export default defineConfig({
     baseURL: SITE,
     launchOptions: { ...(executablePath ? { executablePath } : {}), args: BASE_ARGS },
     trace: 'off',
+    // The site's offline service worker (issue 21) would answer requests that tests route or
+    // count; only tests/e2e/offline.spec.ts lets it run.
+    serviceWorkers: 'block',
   },
   projects: [
     { name: 'chromium', testIgnore: /\.gpu\.spec\.ts$/ },
