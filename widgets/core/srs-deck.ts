@@ -19,7 +19,7 @@ const MAX_HTML = 200_000;
  * How a checked card's answer is checked. Numeric: a fixed `answer`, or a `generator` (with
  * `params`) from srs-generators.ts that draws the question each review. Cloze: the hidden texts.
  */
-export type CardCheck =
+type CardCheck =
   | {
       type: 'numeric';
       answer?: number;

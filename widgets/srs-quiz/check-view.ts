@@ -6,7 +6,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { checkCloze, checkNumeric, suggestGrade, type CheckResult } from '../core/srs-answer.ts';
-import { formatNumber, generateQuestion, questionSeed } from '../core/srs-generators.ts';
+import { generateQuestion, questionSeed } from '../core/srs-generators.ts';
+import { formatNumber } from '../core/srs-generator-specs.ts';
 import type { StudyCard } from '../core/srs-deck.ts';
 import type { Rating } from '../core/srs-schedule.ts';
 
