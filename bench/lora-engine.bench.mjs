@@ -8,12 +8,20 @@
 //   - the longest main-thread task while <lora-trainer>'s engine trains 2,000 steps: in the worker,
 //     and on the main thread of a foreign page whose CSP blocks workers (slices): gaps between
 //     0 ms timer tasks (median, p99, max) and long tasks (≥ 50 ms) seen by PerformanceObserver.
-//     BENCH_PART=longest runs only this part.
+//     BENCH_PART=longest runs only this part; BENCH_PART=ratios only the steps/s table.
+// "ours cpu" is the CPU backend as shipped: its WebAssembly SIMD kernels (the site allows them);
+// "ours cpu (js kernels)" the plain-JS kernels it falls back to under a CSP without
+// 'wasm-unsafe-eval'. BENCH_RUNS (default 5) sets the runs per figure.
+// The load average is printed before and after (bench/load.mjs): a busy machine gets up to 5 min to
+// settle, and figures taken under load say so.
 import { chromium } from '@playwright/test';
+import { report, settle } from './load.mjs';
 import { chromiumPath, BASE_ARGS, WEBGPU_ARGS } from '../scripts/lib/chromium.mjs';
 import { startTestServer } from '../scripts/lib/start-test-server.mjs';
 import { SITE, FOREIGN } from '../scripts/lib/ports.mjs';
 
+const loadBefore = await settle();
+const runs = Number(process.env.BENCH_RUNS ?? 5);
 const server = await startTestServer();
 const fmt = (x) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : 'n/a');
 try {
@@ -25,9 +33,12 @@ try {
   await page.waitForFunction(() => window.marginaliaEngine !== undefined);
   page.setDefaultTimeout(600_000);
   if (process.env.BENCH_PART !== 'longest') {
-    const { rows, adapter } = await page.evaluate(async () => (await window.marginaliaEngine.bench()).runBench(5));
+    const { rows, adapter } = await page.evaluate(
+      async (runs) => (await window.marginaliaEngine.bench()).runBench(runs),
+      runs,
+    );
     console.log(`adapter: ${adapter}`);
-    console.log('what                          d    steps/s (median of 5)   runs');
+    console.log(`what                          d    steps/s (median of ${runs})   runs`);
     for (const r of rows)
       console.log(
         `${r.what.padEnd(28)} ${String(r.d).padStart(4)}  ${fmt(r.stepsPerSecond).padStart(10)}   ${r.runs.map(fmt).join(' ')}${r.note ? `  (${r.note})` : ''}`,
@@ -36,7 +47,7 @@ try {
     console.log('\nratios');
     for (const d of [64, 256]) {
       console.log(
-        `d=${d}: ours cpu / tfjs cpu = ${fmt(get('ours cpu', d) / get('tfjs cpu', d))}×, ours cpu / tfjs wasm = ${fmt(get('ours cpu', d) / get('tfjs wasm', d))}×, ours webgpu / tfjs webgpu = ${fmt(get('ours webgpu (tiled matmul)', d) / get('tfjs webgpu', d))}×, tiled / naive = ${fmt(get('ours webgpu (tiled matmul)', d) / get('ours webgpu (naive matmul)', d))}×`,
+        `d=${d}: ours cpu / tfjs cpu = ${fmt(get('ours cpu', d) / get('tfjs cpu', d))}×, ours cpu / tfjs wasm = ${fmt(get('ours cpu', d) / get('tfjs wasm', d))}×, ours webgpu / tfjs webgpu = ${fmt(get('ours webgpu (tiled matmul)', d) / get('tfjs webgpu', d))}×, tiled / naive = ${fmt(get('ours webgpu (tiled matmul)', d) / get('ours webgpu (naive matmul)', d))}×, wasm / js kernels = ${fmt(get('ours cpu', d) / get('ours cpu (js kernels)', d))}×`,
       );
     }
   }
@@ -79,7 +90,7 @@ try {
       };
     });
   const results = [];
-  for (const worker of [true, false]) {
+  for (const worker of process.env.BENCH_PART === 'ratios' ? [] : [true, false]) {
     // A fresh page per run (the benchmarks above leave a lot of garbage in `page`).
     for (let run = 0; run < 3; run++) {
       const p = await browser.newPage();
@@ -89,13 +100,15 @@ try {
       await p.close();
     }
   }
-  console.log('\nlongest main-thread task while training 2,000 steps (d = 64, CPU backend), 3 runs each');
+  if (results.length)
+    console.log('\nlongest main-thread task while training 2,000 steps (d = 64, CPU backend), 3 runs each');
   for (const r of results) {
     console.log(
       `${r.host.padEnd(12)} gaps between timer tasks: median ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.maxGap.toFixed(1)} ms; long tasks (≥ 50 ms): ${r.longTasks}, longest ${r.longest.toFixed(0)} ms; ${fmt(r.stepsPerSecond)} steps/s`,
     );
   }
   await browser.close();
+  report(loadBefore);
 } finally {
   server.kill();
 }
