@@ -13,14 +13,14 @@
 // "ours cpu (js kernels)" the plain-JS kernels it falls back to under a CSP without
 // 'wasm-unsafe-eval'. BENCH_RUNS (default 5) sets the runs per figure.
 // The load average is printed before and after (bench/load.mjs): a busy machine gets up to 5 min to
-// settle, and figures taken under load say so.
+// settle, and figures taken under load say so (BENCH_SETTLE=0 skips the wait, for a quick trend).
 import { chromium } from '@playwright/test';
 import { report, settle } from './load.mjs';
 import { chromiumPath, BASE_ARGS, WEBGPU_ARGS } from '../scripts/lib/chromium.mjs';
 import { startTestServer } from '../scripts/lib/start-test-server.mjs';
 import { SITE, FOREIGN } from '../scripts/lib/ports.mjs';
 
-const loadBefore = await settle();
+const loadBefore = await settle({ wait: process.env.BENCH_SETTLE !== '0' });
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const server = await startTestServer();
 const fmt = (x) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : 'n/a');
