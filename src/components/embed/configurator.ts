@@ -1,0 +1,104 @@
+/**
+ * The /embed/ configurator (Configurator.astro): pick an element, set its attributes, see it live
+ * in the preview, copy the pinned snippet with its integrity. The host in every snippet on the
+ * page is where the page is served from (not the build's `site`). Messages about attribute
+ * values are the element's own (its role="alert" text), attached to the field they name.
+ */
+import { EMBED_FIELDS, embedSnippet } from './fields.ts';
+
+interface Manifest {
+  version: string;
+  files: Record<string, string>;
+}
+
+const base = import.meta.env.BASE_URL;
+const origin = location.origin + base.replace(/\/$/, '');
+const moduleUrl = (tag: string) => (import.meta.env.DEV ? `/widgets/${tag}/${tag}.ts` : `${base}widgets/${tag}.js`);
+
+/** Snippets rendered at build time carry the build's origin: use this page's. */
+for (const el of document.querySelectorAll<HTMLElement>('[data-mg-host]')) {
+  el.textContent = (el.textContent ?? '').replaceAll(el.dataset.mgHost ?? '', origin);
+}
+
+const root = document.querySelector<HTMLElement>('[data-mg-configurator]');
+if (root) configure(root);
+
+function configure(root: HTMLElement): void {
+  const form = root.querySelector('form')!;
+  const preview = root.querySelector<HTMLElement>('[data-mg-preview]')!;
+  const code = root.querySelector<HTMLElement>('[data-mg-snippet]')!;
+  const copyButton = root.querySelector<HTMLButtonElement>('[data-mg-copy]')!;
+  const copied = root.querySelector<HTMLElement>('[data-mg-copied]')!;
+  const messages = root.querySelector<HTMLElement>('[data-mg-messages]')!;
+  const manifest: Promise<Manifest | null> = fetch(`${base}widgets/manifest.json`)
+    .then((r) => (r.ok ? (r.json() as Promise<Manifest>) : null))
+    .catch(() => null);
+  let element = preview.firstElementChild as HTMLElement;
+  let run = 0;
+
+  const tagNow = () => (form.elements.namedItem('tag') as RadioNodeList).value;
+  const input = (tag: string, name: string) => form.querySelector<HTMLInputElement>(`[name="${tag}:${name}"]`)!;
+
+  const update = async () => {
+    const tag = tagNow();
+    const mine = ++run;
+    for (const fs of form.querySelectorAll<HTMLFieldSetElement>('fieldset[data-tag]'))
+      fs.hidden = fs.dataset.tag !== tag;
+    const attrs: Record<string, string> = {};
+    for (const f of EMBED_FIELDS[tag] ?? []) {
+      const v = input(tag, f.name).value.trim();
+      if (v) attrs[f.name] = v;
+    }
+    if (element.localName !== tag) {
+      const next = document.createElement(tag);
+      element.replaceWith(next);
+      element = next;
+    }
+    for (const f of EMBED_FIELDS[tag] ?? []) {
+      if (f.name in attrs) element.setAttribute(f.name, attrs[f.name]);
+      else element.removeAttribute(f.name);
+    }
+    const m = await manifest;
+    const integrity = m?.files[`${m.version}/${tag}.js`];
+    if (mine !== run) return;
+    code.textContent = embedSnippet(origin, tag, attrs, m && integrity ? { version: m.version, integrity } : undefined);
+    copied.textContent = '';
+    await import(/* @vite-ignore */ moduleUrl(tag));
+    await customElements.whenDefined(tag);
+    await (element as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
+    if (mine !== run) return;
+    validate(tag);
+  };
+
+  /** The element's own messages: each goes to the field it names, all of them to the status line. */
+  const validate = (tag: string) => {
+    const said = [...(element.shadowRoot?.querySelectorAll('[role="alert"]') ?? [])]
+      .flatMap((a) => [...(a.querySelectorAll('li').length ? a.querySelectorAll('li') : [a])])
+      .map((n) => (n.textContent ?? '').replace(/\s+/g, ' ').trim())
+      .filter(Boolean);
+    for (const f of EMBED_FIELDS[tag] ?? []) {
+      const field = input(tag, f.name);
+      const about = said.filter((s) => s.includes(`${f.name}=`) || s.includes(`${f.name} `) || s.startsWith(f.name));
+      field.setCustomValidity(about.join(' '));
+      field.setAttribute('aria-invalid', String(about.length > 0));
+    }
+    messages.textContent = said.length ? `<${tag}> says: ${said.join(' ')}` : `<${tag}> accepts these attributes.`;
+  };
+
+  copyButton.addEventListener('click', () => {
+    const text = code.textContent ?? '';
+    navigator.clipboard.writeText(text).then(
+      () => (copied.textContent = 'Copied.'),
+      () => {
+        getSelection()?.selectAllChildren(code);
+        copied.textContent = 'Selected: press Ctrl+C (⌘C) to copy.';
+      },
+    );
+  });
+  const refresh = () =>
+    void update().catch((e: unknown) => (messages.textContent = `The preview could not load: ${String(e)}`));
+  form.addEventListener('input', refresh);
+  form.addEventListener('change', refresh);
+  form.addEventListener('submit', (e) => e.preventDefault());
+  refresh();
+}
