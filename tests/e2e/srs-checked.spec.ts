@@ -50,6 +50,8 @@ test('foreign host: type a wrong number, Enter checks, Again is suggested; a gen
   await expect(q.locator('.verdict .expected')).toHaveText('131,072');
   await expect(suggested(page)).toHaveCount(1);
   await expect(suggested(page)).toHaveClass(/again/);
+  // the checked parts' styles (adopted when check-view.ts loads) apply under the strict CSP
+  expect(await suggested(page).evaluate((b) => getComputedStyle(b).outlineStyle)).toBe('solid');
   await expect(q).toBeFocused();
   await page.keyboard.press('1');
 

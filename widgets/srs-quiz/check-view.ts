@@ -4,12 +4,59 @@
  * typed answer, and the parts of the card that show them — the answer box, the verdict and the
  * worked solution. Everything shown is plain text.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
 import { checkCloze, checkNumeric, suggestGrade, type CheckResult } from '../core/srs-answer.ts';
 import { generateQuestion, questionSeed } from '../core/srs-generators.ts';
 import { formatNumber } from '../core/srs-generator-specs.ts';
 import type { StudyCard } from '../core/srs-deck.ts';
 import type { Rating } from '../core/srs-schedule.ts';
+
+/**
+ * The checked parts' styles, adopted by the element's shadow root when this module loads (kept out
+ * of srs-quiz.styles.ts so decks of basic cards do not download them).
+ */
+const styles = css`
+  .answer-box {
+    flex: 1 1 12em;
+    min-height: 44px;
+    padding: 0.4em 0.5em;
+    border: 1px solid var(--mg-border, #8a857a);
+    border-radius: 6px;
+    background: transparent;
+  }
+  .givens {
+    font-variant-numeric: tabular-nums;
+    font-weight: 600;
+  }
+  .verdict {
+    border-inline-start: 4px solid var(--mg-border, #8a857a);
+    padding-inline-start: 0.6em;
+    margin-bottom: 0.75em;
+  }
+  .verdict.right {
+    border-color: #1b7f3b;
+  }
+  .verdict.wrong {
+    border-color: #b3261e;
+  }
+  .steps {
+    margin: 0 0 0.5em;
+    padding-inline-start: 1.4em;
+  }
+  .grades .suggested {
+    outline: 3px solid var(--_accent);
+    outline-offset: 1px;
+  }
+  .grades .hint {
+    font-size: 0.75em;
+  }
+`;
+
+/** Adds this module's styles to `root` (once). */
+export function adoptStyles(root: ShadowRoot): void {
+  const sheet = styles.styleSheet;
+  if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
 
 /** The question a checked card asks this review. */
 export interface Question {

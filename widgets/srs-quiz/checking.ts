@@ -13,7 +13,7 @@ import type { Checked, Question } from './check-view.ts';
 type View = typeof import('./check-view.ts');
 
 export class AnswerCheck {
-  private readonly host: ReactiveControllerHost;
+  private readonly host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
   private view: View | undefined;
   private loading: Promise<View> | undefined;
   private question: Question | undefined;
@@ -22,12 +22,15 @@ export class AnswerCheck {
   private key = '';
   private reviews = 0;
 
-  constructor(host: ReactiveControllerHost) {
+  constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment }) {
     this.host = host;
   }
 
   private load(): Promise<View> {
-    return (this.loading ??= import('./check-view.ts').then((v) => (this.view = v)));
+    return (this.loading ??= import('./check-view.ts').then((v) => {
+      if (this.host.renderRoot instanceof ShadowRoot) v.adoptStyles(this.host.renderRoot);
+      return (this.view = v);
+    }));
   }
 
   /** A new card is shown (`reviews`: how often it was reviewed, which seeds its question). */

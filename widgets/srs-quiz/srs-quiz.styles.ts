@@ -95,40 +95,6 @@ export const styles = [
       background: transparent;
       margin-bottom: 0.5em;
     }
-    .answer-box {
-      flex: 1 1 12em;
-      min-height: 44px;
-      padding: 0.4em 0.5em;
-      border: 1px solid var(--mg-border, #8a857a);
-      border-radius: 6px;
-      background: transparent;
-    }
-    .givens {
-      font-variant-numeric: tabular-nums;
-      font-weight: 600;
-    }
-    .verdict {
-      border-inline-start: 4px solid var(--mg-border, #8a857a);
-      padding-inline-start: 0.6em;
-      margin-bottom: 0.75em;
-    }
-    .verdict.right {
-      border-color: #1b7f3b;
-    }
-    .verdict.wrong {
-      border-color: #b3261e;
-    }
-    .steps {
-      margin: 0 0 0.5em;
-      padding-inline-start: 1.4em;
-    }
-    .grades .suggested {
-      outline: 3px solid var(--_accent);
-      outline-offset: 1px;
-    }
-    .grades .hint {
-      font-size: 0.75em;
-    }
     .compare {
       display: grid;
       grid-template-columns: minmax(0, 1fr);
