@@ -184,25 +184,77 @@
       (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
         (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi)))))
 
-  ;; dst (cols×rows) ← srcᵀ, src rows×cols; 32-bit copies.
+  ;; dst (cols×rows) ← srcᵀ, src rows×cols; 32-bit copies. Blocks of 4×4 (four v128 loads, eight
+  ;; shuffles, four v128 stores); the rows and columns left over (mod 4) one value at a time.
   (func $transpose (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
-    (local $i i32) (local $j i32) (local $sp i32) (local $dp i32) (local $rowD i32)
+    (local $i i32) (local $j i32) (local $R4 i32) (local $C4 i32) (local $rowS i32) (local $rowD i32)
+    (local $sp i32) (local $dp i32) (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rowS (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $rowD (i32.shl (local.get $rows) (i32.const 2)))
-    (local.set $sp (local.get $src))
+    (local.set $R4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $C4 (i32.and (local.get $cols) (i32.const -4)))
     (local.set $i (i32.const 0))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
-        (local.set $dp (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))))
+    (block $bdone
+      (loop $brows
+        (br_if $bdone (i32.ge_u (local.get $i) (local.get $R4)))
         (local.set $j (i32.const 0))
         (block $cdone
-          (loop $cols
+          (loop $bcols
+            (br_if $cdone (i32.ge_u (local.get $j) (local.get $C4)))
+            ;; src rows i…i+3, columns j…j+3
+            (local.set $sp (i32.add (local.get $src)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
+            (local.set $r0 (v128.load (local.get $sp)))
+            (local.set $r1 (v128.load (i32.add (local.get $sp) (local.get $rowS))))
+            (local.set $r2 (v128.load (i32.add (local.get $sp) (i32.shl (local.get $rowS) (i32.const 1)))))
+            (local.set $r3 (v128.load (i32.add (local.get $sp) (i32.mul (local.get $rowS) (i32.const 3)))))
+            ;; t0 = r0[0] r1[0] r0[1] r1[1], t1 = r0[2] r1[2] r0[3] r1[3] (t2, t3 the same of r2, r3)
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+            ;; dst rows j…j+3, columns i…i+3: column k of the block is r0[k] r1[k] r2[k] r3[k]
+            (local.set $dp (i32.add (local.get $dst)
+              (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2))))
+            (v128.store (local.get $dp)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $dp) (local.get $rowD))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $dp) (i32.shl (local.get $rowD) (i32.const 1)))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+            (v128.store (i32.add (local.get $dp) (i32.mul (local.get $rowD) (i32.const 3)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $bcols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $brows)))
+    ;; the columns left over, rows 0 … R4−1
+    (call $transposeScalar (local.get $src) (local.get $rows) (local.get $cols) (local.get $dst)
+      (i32.const 0) (local.get $R4) (local.get $C4))
+    ;; the rows left over, every column
+    (call $transposeScalar (local.get $src) (local.get $rows) (local.get $cols) (local.get $dst)
+      (local.get $R4) (local.get $rows) (i32.const 0)))
+
+  ;; dst[j, i] ← src[i, j] for rows i0 ≤ i < i1 and columns j0 ≤ j < cols.
+  (func $transposeScalar (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+    (param $i0 i32) (param $i1 i32) (param $j0 i32)
+    (local $i i32) (local $j i32)
+    (local.set $i (local.get $i0))
+    (block $done
+      (loop $r
+        (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
+        (local.set $j (local.get $j0))
+        (block $cdone
+          (loop $c
             (br_if $cdone (i32.ge_u (local.get $j) (local.get $cols)))
-            (i32.store (local.get $dp) (i32.load (local.get $sp)))
-            (local.set $sp (i32.add (local.get $sp) (i32.const 4)))
-            (local.set $dp (i32.add (local.get $dp) (local.get $rowD)))
+            (i32.store
+              (i32.add (local.get $dst)
+                (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2)))
+              (i32.load (i32.add (local.get $src)
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2)))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $cols)))
+            (br $c)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $rows))))
+        (br $r))))
 )
