@@ -104,11 +104,70 @@ export function rehypeScrollableTables() {
   return visit;
 }
 
+/**
+ * MathML Core (what Chromium lays out) ignores `mathvariant` except "normal", so KaTeX's
+ * `<mi mathvariant="double-struck">R</mi>` for \\mathbb{R} would show a plain R. The letters are
+ * rewritten to Unicode's mathematical alphanumerics (R → ℝ) and the attribute dropped, as MathML
+ * Core recommends. Offsets: the first capital, small letter and digit of each alphabet, and the
+ * letters that live in the Letterlike Symbols block instead.
+ */
+const VARIANTS = {
+  bold: { A: 0x1d400, a: 0x1d41a, 0: 0x1d7ce, holes: {} },
+  'bold-italic': { A: 0x1d468, a: 0x1d482, holes: {} },
+  'double-struck': {
+    A: 0x1d538,
+    a: 0x1d552,
+    0: 0x1d7d8,
+    holes: { C: 'ℂ', H: 'ℍ', N: 'ℕ', P: 'ℙ', Q: 'ℚ', R: 'ℝ', Z: 'ℤ' },
+  },
+  script: {
+    A: 0x1d49c,
+    a: 0x1d4b6,
+    holes: { B: 'ℬ', E: 'ℰ', F: 'ℱ', H: 'ℋ', I: 'ℐ', L: 'ℒ', M: 'ℳ', R: 'ℛ', e: 'ℯ', g: 'ℊ', o: 'ℴ' },
+  },
+  fraktur: { A: 0x1d504, a: 0x1d51e, holes: { C: 'ℭ', H: 'ℌ', I: 'ℑ', R: 'ℜ', Z: 'ℨ' } },
+  'sans-serif': { A: 0x1d5a0, a: 0x1d5ba, 0: 0x1d7e2, holes: {} },
+  monospace: { A: 0x1d670, a: 0x1d68a, 0: 0x1d7f6, holes: {} },
+};
+
+/** @param {string} ch @param {keyof typeof VARIANTS} variant @returns {string | null} */
+export function mathVariantChar(ch, variant) {
+  const v = /** @type {{ A: number; a: number; 0?: number; holes: Record<string, string> }} */ (VARIANTS[variant]);
+  if (v.holes[ch]) return v.holes[ch];
+  if (ch >= 'A' && ch <= 'Z') return String.fromCodePoint(v.A + ch.charCodeAt(0) - 65);
+  if (ch >= 'a' && ch <= 'z') return String.fromCodePoint(v.a + ch.charCodeAt(0) - 97);
+  if (ch >= '0' && ch <= '9' && v[0] !== undefined) return String.fromCodePoint(v[0] + ch.charCodeAt(0) - 48);
+  return null;
+}
+
+export function rehypeMathVariants() {
+  /** @param {any} node */
+  const visit = (node) => {
+    const variant = node.properties?.mathVariant ?? node.properties?.mathvariant;
+    if (
+      node.type === 'element' &&
+      variant in VARIANTS &&
+      node.children?.every((/** @type {any} */ c) => c.type === 'text')
+    ) {
+      const chars = [...node.children.map((/** @type {any} */ c) => c.value).join('')];
+      const mapped = chars.map((ch) => mathVariantChar(ch, variant));
+      if (mapped.every((m) => m !== null)) {
+        node.children = [{ type: 'text', value: mapped.join('') }];
+        delete node.properties.mathVariant;
+        delete node.properties.mathvariant;
+      }
+    }
+    for (const child of node.children ?? []) visit(child);
+  };
+  return visit;
+}
+
 export const remarkPlugins = [remarkMath, remarkCitations];
 /** @type {any[]} */
 export const rehypePlugins = [
   [rehypeKatex, katexOptions],
   rehypeFailOnMathErrors,
+  rehypeMathVariants,
   rehypeFocusableMath,
   rehypeScrollableTables,
 ];

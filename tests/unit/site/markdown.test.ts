@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { compile } from '@mdx-js/mdx';
 import { VFile } from 'vfile';
-import { remarkPlugins, rehypePlugins } from '../../../src/lib/markdown.mjs';
+import { remarkPlugins, rehypePlugins, mathVariantChar } from '../../../src/lib/markdown.mjs';
 
 const sources = [
   { id: 'hu2021', title: 'LoRA', url: 'https://arxiv.org/abs/2106.09685' },
@@ -37,6 +37,18 @@ describe('lesson Markdown pipeline', () => {
     const short = await build('Rank $r = 8$ here. <Cite id="hu2021" /> <Cite id="dettmers2023" />');
     expect(short).not.toContain('katex-wide');
     expect(short).not.toContain('tabIndex');
+  });
+
+  it('writes \\mathbb and \\mathcal letters as Unicode math letters (MathML Core ignores mathvariant)', async () => {
+    const out = await build(
+      'Let $W \\in \\mathbb{R}^{d}$ and $\\mathcal{L}$. <Cite id="hu2021" /> <Cite id="dettmers2023" />',
+    );
+    expect(out).toContain('"ℝ"');
+    expect(out).toContain('"ℒ"');
+    expect(out).not.toMatch(/double-struck|"script"/);
+    expect(mathVariantChar('A', 'double-struck')).toBe('𝔸');
+    expect(mathVariantChar('x', 'bold')).toBe('𝐱');
+    expect(mathVariantChar('?', 'bold')).toBeNull();
   });
 
   it('fails on a formula KaTeX cannot parse instead of shipping red error text', async () => {
