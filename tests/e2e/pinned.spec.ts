@@ -80,7 +80,7 @@ test('the pinned snippet with integrity runs <lora-trainer> on the foreign host 
   page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
   const requested: string[] = [];
   page.on('request', (r) => r.url().startsWith(`${SITE}/widgets/`) && requested.push(r.url()));
-  await page.goto(embedUrl({ tag: 'lora-trainer', attrs: { scenario: 'regression', rank: '2' }, load: false }));
+  await page.goto(embedUrl({ tag: 'lora-trainer', attrs: { scenario: 'low-rank-shift', rank: '2' }, load: false }));
   const m = await manifest(page);
   expect(await addPinned(page, 'lora-trainer', m.files[`${version}/lora-trainer.js`])).toBe('load');
   const el = page.locator('#lora-trainer-0');

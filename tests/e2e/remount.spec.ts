@@ -38,7 +38,7 @@ type Calc = HTMLElement & { result: { trainableParams: number } | null; updateCo
 const CASES: Case[] = [
   {
     tag: 'lora-trainer',
-    attrs: { scenario: 'regression', rank: '2', controls: 'minimal' },
+    attrs: { scenario: 'low-rank-shift', rank: '2', controls: 'minimal' },
     async works(el) {
       await ready(el);
       const r = await el.evaluate(async (e) => {

@@ -19,7 +19,7 @@ interface Case {
 const CASES: Case[] = [
   {
     tag: 'lora-trainer',
-    attrs: { scenario: 'regression', rank: '2' },
+    attrs: { scenario: 'low-rank-shift', rank: '2' },
     parts: ['root', 'toolbar'],
     drawn: '[part~="toolbar"] button',
   },

@@ -38,7 +38,7 @@ export interface Picture {
 }
 
 /** Points on the sphere in every picture. */
-export const POINTS = 60;
+const POINTS = 60;
 
 /** The example: frozen W (3×3) and ΔW = B·A of rank r; drawn in output coordinates. */
 export function examplePicture(deltaW: Matrix<Float64Array>, n = POINTS): Picture {
