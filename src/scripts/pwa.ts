@@ -22,7 +22,12 @@ async function register(sw: ServiceWorkerContainer): Promise<void> {
     if (next) location.assign(next);
     else location.reload();
   });
-  const reg = await sw.register(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL });
+  // A browser (or a test harness) that blocks service workers may reject or resolve to nothing:
+  // the site then works online as before, and nothing is thrown into the page.
+  const reg: ServiceWorkerRegistration | undefined = await sw
+    .register(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL })
+    .catch(() => undefined);
+  if (!reg) return;
   const offer = (waiting: ServiceWorker | null): void => {
     if (!waiting || !sw.controller) return;
     const activate = (): void => waiting.postMessage({ type: 'SKIP_WAITING' });
