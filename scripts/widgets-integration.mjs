@@ -82,13 +82,18 @@ export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_F
     plugins: [noPreloadHelper()],
     worker: {
       format: 'es',
-      rollupOptions: { output: { entryFileNames: 'workers/[name]-[hash].js', chunkFileNames: 'workers/[name]-[hash].js' } },
+      rollupOptions: {
+        output: { entryFileNames: 'workers/[name]-[hash].js', chunkFileNames: 'workers/[name]-[hash].js' },
+      },
     },
   });
   const outputs = /** @type {import('vite').Rolldown.RolldownOutput[]} */ (Array.isArray(result) ? result : [result]);
   /** @type {Map<string, { name: string; imports: string[]; dynamicImports: string[] }>} */
   const graph = new Map();
-  for (const out of outputs) for (const c of out.output ?? []) if (c.type === 'chunk') graph.set(c.fileName, { name: c.name, imports: c.imports, dynamicImports: c.dynamicImports });
+  for (const out of outputs)
+    for (const c of out.output ?? [])
+      if (c.type === 'chunk')
+        graph.set(c.fileName, { name: c.name, imports: c.imports, dynamicImports: c.dynamicImports });
   return { built: Object.keys(withAll), graph };
 }
 
@@ -116,7 +121,10 @@ export function preloadFiles(graph, tag, lazy = []) {
   walk(entry);
   for (const name of lazy) {
     const found = [...dynamic].find((f) => graph.get(f)?.name === name);
-    if (!found) throw new Error(`data-mg-eager on <${tag}>: it imports no lazy chunk named "${name}" (has: ${[...dynamic].map((f) => graph.get(f)?.name).join(', ')})`);
+    if (!found)
+      throw new Error(
+        `data-mg-eager on <${tag}>: it imports no lazy chunk named "${name}" (has: ${[...dynamic].map((f) => graph.get(f)?.name).join(', ')})`,
+      );
     walk(found);
   }
   return [...files];
@@ -134,7 +142,10 @@ const EAGER = /<([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\b[^>]*?\sdata-mg-eager(?:="([^"]
 export function addModulePreloads(dir, base, graph) {
   const changed = [];
   /** @type {(d: string) => string[]} */
-  const pages = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? pages(join(d, e.name)) : e.name.endsWith('.html') ? [join(d, e.name)] : []));
+  const pages = (d) =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? pages(join(d, e.name)) : e.name.endsWith('.html') ? [join(d, e.name)] : [],
+    );
   for (const page of pages(dir)) {
     const html = readFileSync(page, 'utf8');
     const files = new Set();
@@ -147,9 +158,12 @@ export function addModulePreloads(dir, base, graph) {
     // `async`: the element is defined as soon as its modules are here, not after the page's other
     // scripts and the loader's observer (the loader then finds it defined and does nothing).
     const scripts = [...tags].map((t) => `<script type="module" async src="${base}widgets/${t}.js"></script>`);
-    const links = [...scripts, ...[...files].map((f) => `<link rel="modulepreload" href="${base}widgets/${f}">`)].join('');
+    const links = [...scripts, ...[...files].map((f) => `<link rel="modulepreload" href="${base}widgets/${f}">`)].join(
+      '',
+    );
     const at = html.indexOf('<link');
-    if (at < 0 || at > html.indexOf('</head>')) throw new Error(`${page}: no <link> in its head to put module preloads before`);
+    if (at < 0 || at > html.indexOf('</head>'))
+      throw new Error(`${page}: no <link> in its head to put module preloads before`);
     writeFileSync(page, html.slice(0, at) + links + html.slice(at));
     changed.push(page);
   }
@@ -245,7 +259,9 @@ export function widgets() {
         const outDir = join(fileURLToPath(dir), 'widgets');
         const { built, graph } = await buildWidgets(outDir);
         const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-        logger.info(`pinned release /widgets/${version}/: ${pinWidgets(outDir, version)} files in widgets/manifest.json`);
+        logger.info(
+          `pinned release /widgets/${version}/: ${pinWidgets(outDir, version)} files in widgets/manifest.json`,
+        );
         const preloaded = addModulePreloads(fileURLToPath(dir), base, graph);
         logger.info(`module preloads added to ${preloaded.length} page(s) with a widget shown on load`);
         if (process.env.MARGINALIA_FIXTURES === '1') {

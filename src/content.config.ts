@@ -24,7 +24,11 @@ export const collections = {
     schema: lessonSchema,
   }),
   decks: defineCollection({
-    loader: glob({ pattern: deckPatterns, base: '.', generateId: ({ entry }) => entry.replace(/^.*\//, '').replace(/\.ya?ml$/, '') }),
+    loader: glob({
+      pattern: deckPatterns,
+      base: '.',
+      generateId: ({ entry }) => entry.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
+    }),
     schema: deckSchema,
   }),
 };

@@ -11,7 +11,13 @@ import remarkRehype from 'remark-rehype';
 import rehypeKatex from 'rehype-katex';
 import rehypeStringify from 'rehype-stringify';
 import type { Root, Element, ElementContent, RootContent } from 'hast';
-import { ALLOWED_ELEMENTS, ALLOWED_ATTRIBUTES, DROP_WITH_CONTENT, allowedHref, allowedClass } from '../../widgets/core/srs-html.ts';
+import {
+  ALLOWED_ELEMENTS,
+  ALLOWED_ATTRIBUTES,
+  DROP_WITH_CONTENT,
+  allowedHref,
+  allowedClass,
+} from '../../widgets/core/srs-html.ts';
 
 export class CardRenderError extends Error {
   override name = 'CardRenderError';
@@ -74,7 +80,10 @@ const processor = unified()
 export function renderCardMarkdown(markdown: string, where: string): string {
   const file = processor.processSync(markdown);
   const bad = file.messages.find((m) => m.source === 'rehype-katex');
-  if (bad) throw new CardRenderError(`${where}: KaTeX could not render a formula: ${bad.cause instanceof Error ? bad.cause.message : bad.reason}`);
+  if (bad)
+    throw new CardRenderError(
+      `${where}: KaTeX could not render a formula: ${bad.cause instanceof Error ? bad.cause.message : bad.reason}`,
+    );
   const html = String(file).trim();
   if (!html) throw new CardRenderError(`${where}: renders to nothing`);
   return html;

@@ -16,15 +16,23 @@ async function lessonInfo(): Promise<Map<string, LessonInfo>> {
     const { headings } = await render(lesson);
     // Pitfall headings are drawn by the <Pitfall> component (id "pitfall-<slug of title>"), so
     // they are not among Markdown's headings: read their titles from the body.
-    const pitfalls = [...(lesson.body ?? '').matchAll(/<Pitfall\s[^>]*title="([^"]+)"/g)].map((m) => `pitfall-${slugify(m[1]!)}`);
+    const pitfalls = [...(lesson.body ?? '').matchAll(/<Pitfall\s[^>]*title="([^"]+)"/g)].map(
+      (m) => `pitfall-${slugify(m[1]!)}`,
+    );
     out.set(lesson.id, { title: lesson.data.title, headings: new Set([...headings.map((h) => h.slug), ...pitfalls]) });
   }
   return out;
 }
 
 function fixtureLessons(): Map<string, LessonInfo> {
-  const raw = JSON.parse(readFileSync(join(process.cwd(), 'tests/fixtures/srs/fixture-lessons.json'), 'utf8')) as Record<string, { title: string; headings: string[] }>;
-  return new Map(Object.entries(raw).filter(([k]) => k !== 'about').map(([id, l]) => [id, { title: l.title, headings: new Set(l.headings) }]));
+  const raw = JSON.parse(
+    readFileSync(join(process.cwd(), 'tests/fixtures/srs/fixture-lessons.json'), 'utf8'),
+  ) as Record<string, { title: string; headings: string[] }>;
+  return new Map(
+    Object.entries(raw)
+      .filter(([k]) => k !== 'about')
+      .map(([id, l]) => [id, { title: l.title, headings: new Set(l.headings) }]),
+  );
 }
 
 const FIXTURE_DECKS = 'tests/fixtures/srs/decks/';

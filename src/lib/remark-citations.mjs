@@ -8,7 +8,8 @@
 import { visit } from 'unist-util-visit';
 
 /** @param {any} node @param {string} name */
-const attr = (node, name) => node.attributes?.find((/** @type {any} */ a) => a.type === 'mdxJsxAttribute' && a.name === name);
+const attr = (node, name) =>
+  node.attributes?.find((/** @type {any} */ a) => a.type === 'mdxJsxAttribute' && a.name === name);
 
 export default function remarkCitations() {
   return (/** @type {any} */ tree, /** @type {any} */ file) => {
@@ -21,9 +22,14 @@ export default function remarkCitations() {
       if ((node.type !== 'mdxJsxTextElement' && node.type !== 'mdxJsxFlowElement') || node.name !== 'Cite') return;
       const id = attr(node, 'id')?.value;
       const where = file.path ?? 'a lesson';
-      if (typeof id !== 'string') file.fail(`${where}: <Cite> needs an id attribute naming one of the lesson's sources`, node);
+      if (typeof id !== 'string')
+        file.fail(`${where}: <Cite> needs an id attribute naming one of the lesson's sources`, node);
       const i = ids.indexOf(id);
-      if (i < 0) file.fail(`${where}: citation key "${id}" does not match any source id in the frontmatter (known: ${ids.join(', ')})`, node);
+      if (i < 0)
+        file.fail(
+          `${where}: citation key "${id}" does not match any source id in the frontmatter (known: ${ids.join(', ')})`,
+          node,
+        );
       cited.add(id);
       node.attributes.push({ type: 'mdxJsxAttribute', name: 'n', value: String(i + 1) });
       node.attributes.push({ type: 'mdxJsxAttribute', name: 'title', value: String(fm.sources[i].title ?? '') });

@@ -10,7 +10,11 @@ interface PagefindResult {
 }
 interface Pagefind {
   search(q: string): Promise<{ results: { data(): Promise<PagefindResult> }[] } | null>;
-  debouncedSearch(q: string, o?: object, ms?: number): Promise<{ results: { data(): Promise<PagefindResult> }[] } | null>;
+  debouncedSearch(
+    q: string,
+    o?: object,
+    ms?: number,
+  ): Promise<{ results: { data(): Promise<PagefindResult> }[] } | null>;
 }
 
 const form = document.querySelector<HTMLFormElement>('form.site-search');
@@ -66,7 +70,10 @@ async function run(query: string): Promise<void> {
 if (form && input) {
   void load().catch(() => status && (status.textContent = 'Search is unavailable.'));
   if (input.value) void run(input.value);
-  input.addEventListener('input', () => void run(input.value).catch(() => status && (status.textContent = 'Search is unavailable.')));
+  input.addEventListener(
+    'input',
+    () => void run(input.value).catch(() => status && (status.textContent = 'Search is unavailable.')),
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void run(input.value);

@@ -16,13 +16,18 @@ async function jsBeforeInteraction(page: Page, path: string) {
   page.on('response', (response) => {
     const req = response.request();
     if (req.resourceType() !== 'script' || new URL(req.url()).pathname.startsWith('/widgets/')) return;
-    pending.push(response.body().then((b) => void scripts.push({ url: req.url(), gzip: gzipSync(b, { level: 9 }).length })));
+    pending.push(
+      response.body().then((b) => void scripts.push({ url: req.url(), gzip: gzipSync(b, { level: 9 }).length })),
+    );
   });
   await page.goto(path);
   await page.waitForLoadState('networkidle');
   await Promise.all(pending);
-  const inline = await page.evaluate(() => [...document.querySelectorAll('script:not([src])')].map((s) => s.textContent ?? ''));
-  for (const text of inline) if (text.trim()) scripts.push({ url: 'inline', gzip: gzipSync(text, { level: 9 }).length });
+  const inline = await page.evaluate(() =>
+    [...document.querySelectorAll('script:not([src])')].map((s) => s.textContent ?? ''),
+  );
+  for (const text of inline)
+    if (text.trim()) scripts.push({ url: 'inline', gzip: gzipSync(text, { level: 9 }).length });
   const hasWidget = await page.evaluate(() => document.querySelector('[data-mg-widget]') !== null);
   return { total: scripts.reduce((s, x) => s + x.gzip, 0), scripts, hasWidget };
 }

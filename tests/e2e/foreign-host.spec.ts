@@ -1,5 +1,13 @@
 import { test, expect, type Page } from '@playwright/test';
-import { openEmbed, documentStyles, violations, pageErrors, expectImmuneToHostileCss, embedUrl, addWidgetScript } from './support/foreign.ts';
+import {
+  openEmbed,
+  documentStyles,
+  violations,
+  pageErrors,
+  expectImmuneToHostileCss,
+  embedUrl,
+  addWidgetScript,
+} from './support/foreign.ts';
 import { SITE } from '../../scripts/lib/ports.mjs';
 
 /**
@@ -21,11 +29,16 @@ test('widget modules and decks are served cross-origin', async ({ request }) => 
   expect(await headers.text()).toMatch(/\/widgets\/\*\s+Access-Control-Allow-Origin: \*/);
 });
 
-test('under the strict CSP the probe runs its worker, lazy chunk, raw import and cross-origin fetch', async ({ page }) => {
+test('under the strict CSP the probe runs its worker, lazy chunk, raw import and cross-origin fetch', async ({
+  page,
+}) => {
   const { consoleErrors } = await openEmbed(page, { tag: 'test-probe', count: 2 });
   await probeReady(page);
   await expect(page.locator('test-probe').nth(1)).toContainText('deck cards');
-  const text = await page.locator('test-probe').first().evaluate((el) => el.shadowRoot?.textContent ?? '');
+  const text = await page
+    .locator('test-probe')
+    .first()
+    .evaluate((el) => el.shadowRoot?.textContent ?? '');
   expect(text).toContain('worker-ready');
   expect(text).toContain('(blob)');
   expect(text).toContain('5050');

@@ -14,16 +14,27 @@ test('a widget far below the fold loads its module only when scrolled near', asy
   // the light-DOM fallback is what a reader sees until the element upgrades
   await expect(probe.getByRole('img', { name: 'Test probe fallback figure' })).toBeAttached();
   const ready = page.evaluate(
-    () => new Promise((resolve) => document.addEventListener('probe-ready', (e) => resolve((e as CustomEvent).detail), { once: true })),
+    () =>
+      new Promise((resolve) =>
+        document.addEventListener('probe-ready', (e) => resolve((e as CustomEvent).detail), { once: true }),
+      ),
   );
   await probe.scrollIntoViewIfNeeded();
   const detail = (await ready) as Record<string, unknown>;
   expect(requested).toContain('/widgets/test-probe.js');
-  expect(detail).toMatchObject({ worker: 'worker-ready / lines:8', workerVia: 'direct', lazy: 5050, rawLines: 8, deckCards: 3 });
+  expect(detail).toMatchObject({
+    worker: 'worker-ready / lines:8',
+    workerVia: 'direct',
+    lazy: 5050,
+    rawLines: 8,
+    deckCards: 3,
+  });
   await expect(probe).toContainText('deck cards');
 });
 
-test('without JavaScript, every widget shows its fallback figure with alt text and an explanation', async ({ browser }) => {
+test('without JavaScript, every widget shows its fallback figure with alt text and an explanation', async ({
+  browser,
+}) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   for (const path of builtPages()) {
@@ -46,7 +57,8 @@ test('without JavaScript, every widget shows its fallback figure with alt text a
     }
     // Widgets in lessons and on the playground carry their key figure.
     if (/^\/(lessons|playground)\//.test(path)) {
-      for (let i = 0; i < n; i++) await expect(widgets.nth(i).locator('.mg-fallback figure img'), `${path}: widget ${i}`).toHaveCount(1);
+      for (let i = 0; i < n; i++)
+        await expect(widgets.nth(i).locator('.mg-fallback figure img'), `${path}: widget ${i}`).toHaveCount(1);
     }
   }
   await context.close();

@@ -10,7 +10,9 @@ import { expectWorkerAdapter } from './support/webgpu.ts';
 
 test.describe.configure({ timeout: 180_000 });
 
-test('backend="webgpu": trains on the GPU in the worker, and matches a CPU element step for step (1e-3)', async ({ page }) => {
+test('backend="webgpu": trains on the GPU in the worker, and matches a CPU element step for step (1e-3)', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -22,7 +24,15 @@ test('backend="webgpu": trains on the GPU in the worker, and matches a CPU eleme
     for (const backend of ['webgpu', 'cpu']) {
       const el = document.createElement('lora-trainer');
       el.id = backend;
-      for (const [k, v] of Object.entries({ backend, seed: '5', 'base-seed': '9', rank: '4', lr: '0.01', dropout: '0.1' })) el.setAttribute(k, v);
+      for (const [k, v] of Object.entries({
+        backend,
+        seed: '5',
+        'base-seed': '9',
+        rank: '4',
+        lr: '0.01',
+        dropout: '0.1',
+      }))
+        el.setAttribute(k, v);
       main.prepend(el);
     }
   });
@@ -38,12 +48,15 @@ test('backend="webgpu": trains on the GPU in the worker, and matches a CPU eleme
   expect(said.at(-1)?.detail).toMatchObject({ backend: 'webgpu', host: 'worker' });
   await expect(gpu.getByText('WebGPU · worker')).toBeVisible();
   // the same frozen base on both
-  expect(await gpu.evaluate((e) => (e as TrainerApi).checksumW)).toBe(await cpu.evaluate((e) => (e as TrainerApi).checksumW));
+  expect(await gpu.evaluate((e) => (e as TrainerApi).checksumW)).toBe(
+    await cpu.evaluate((e) => (e as TrainerApi).checksumW),
+  );
 
   const train = async (e: Element, n: number) => Array.from((await (e as TrainerApi).train(n)).losses);
   const [g, c] = [await gpu.evaluate(train, 50), await cpu.evaluate(train, 50)];
   expect(g).toHaveLength(50);
-  for (let i = 0; i < 50; i++) expect(Math.abs(g[i]! - c[i]!) / Math.max(Math.abs(c[i]!), 1e-6), `step ${i + 1}`).toBeLessThanOrEqual(1e-3);
+  for (let i = 0; i < 50; i++)
+    expect(Math.abs(g[i]! - c[i]!) / Math.max(Math.abs(c[i]!), 1e-6), `step ${i + 1}`).toBeLessThanOrEqual(1e-3);
   expect(g[49]!).toBeLessThan(g[0]!);
 
   // what it learned, read back through the API: ΔW and a merge agree with the CPU's

@@ -1,16 +1,37 @@
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { openEmbed, documentStyles, violations, pageErrors, expectImmuneToHostileCss, embedUrl, addWidgetScript } from './support/foreign.ts';
+import {
+  openEmbed,
+  documentStyles,
+  violations,
+  pageErrors,
+  expectImmuneToHostileCss,
+  embedUrl,
+  addWidgetScript,
+} from './support/foreign.ts';
 import { SITE } from '../../scripts/lib/ports.mjs';
 
-type Calc = HTMLElement & { result: { trainableParams: number; totalParams: number; activeParams: number; adapterBytes: number; memory: Record<string, { total: number }>; fits: Record<string, number[]> }; updateComplete: Promise<boolean> };
+type Calc = HTMLElement & {
+  result: {
+    trainableParams: number;
+    totalParams: number;
+    activeParams: number;
+    adapterBytes: number;
+    memory: Record<string, { total: number }>;
+    fits: Record<string, number[]>;
+  };
+  updateComplete: Promise<boolean>;
+};
 
 async function result(page: Page, selector = 'peft-calculator') {
-  return page.locator(selector).first().evaluate(async (el) => {
-    const c = el as Calc;
-    await c.updateComplete;
-    return JSON.parse(JSON.stringify(c.result));
-  });
+  return page
+    .locator(selector)
+    .first()
+    .evaluate(async (el) => {
+      const c = el as Calc;
+      await c.updateComplete;
+      return JSON.parse(JSON.stringify(c.result));
+    });
 }
 
 const ready = async (page: Page) => {
@@ -90,7 +111,8 @@ test.describe('<peft-calculator> on the site', () => {
       seen.add(url);
       const text = await (await request.get(url)).text();
       total += gzipSync(text, { level: 9 }).length;
-      for (const m of text.matchAll(/(?:^|[;\n}])\s*import\s*(?:[^'"`()]*?\sfrom\s*)?["'`](\.[^"'`]+)["'`]/g)) await visit(new URL(m[1]!, url).href);
+      for (const m of text.matchAll(/(?:^|[;\n}])\s*import\s*(?:[^'"`()]*?\sfrom\s*)?["'`](\.[^"'`]+)["'`]/g))
+        await visit(new URL(m[1]!, url).href);
     };
     await visit(`${SITE}/widgets/peft-calculator.js`);
     expect(total).toBeLessThanOrEqual(15 * 1024);
@@ -99,7 +121,11 @@ test.describe('<peft-calculator> on the site', () => {
 
 test.describe('<peft-calculator> embedded on a foreign host under the strict CSP', () => {
   test('renders two instances with no violations, errors or leaked styles', async ({ page }) => {
-    const { consoleErrors } = await openEmbed(page, { tag: 'peft-calculator', count: 2, attrs: { model: 'llama2-70b', rank: '16' } });
+    const { consoleErrors } = await openEmbed(page, {
+      tag: 'peft-calculator',
+      count: 2,
+      attrs: { model: 'llama2-70b', rank: '16' },
+    });
     await ready(page);
     await expect(page.locator('#peft-calculator-1').getByRole('status')).toContainText('Llama 2 70B');
     // LLaMA-2-70B: 80 layers, GQA k/v 8192 → 1024; r = 16 on q, v
@@ -109,7 +135,9 @@ test.describe('<peft-calculator> embedded on a foreign host under the strict CSP
     expect(consoleErrors).toEqual([]);
   });
 
-  test('mixtral-8x7b: q, v adapters at r = 16 as on Mistral 7B; all 8 experts in memory, 2 in compute', async ({ page }) => {
+  test('mixtral-8x7b: q, v adapters at r = 16 as on Mistral 7B; all 8 experts in memory, 2 in compute', async ({
+    page,
+  }) => {
     await openEmbed(page, { tag: 'peft-calculator', attrs: { model: 'mixtral-8x7b', rank: '16', targets: 'q,v' } });
     await ready(page);
     const calc = page.locator('#peft-calculator-0');

@@ -76,7 +76,9 @@ test('every card of every published deck links to a section that exists on its l
     .map((f) => f.replace(/\.yaml$/, '.json'));
   expect(decks.length).toBeGreaterThanOrEqual(6);
   for (const file of decks) {
-    const deck = JSON.parse(readFileSync(join(DIST, 'decks', file), 'utf8')) as { cards: { id: string; sectionUrl: string }[] };
+    const deck = JSON.parse(readFileSync(join(DIST, 'decks', file), 'utf8')) as {
+      cards: { id: string; sectionUrl: string }[];
+    };
     for (const card of deck.cards) {
       const url = new URL(card.sectionUrl, 'http://x');
       const html = builtHtml(url.pathname);
@@ -114,7 +116,9 @@ test('every page fits a 360 px wide screen without horizontal scrolling', async 
   const page = await context.newPage();
   for (const p of pages) {
     await page.goto(p);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow, `${p} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
   }
   await context.close();

@@ -31,10 +31,16 @@ function recordWidgets(page: Page) {
   const files = new Map<string, Promise<number>>();
   page.on('response', (r) => {
     const path = new URL(r.url()).pathname;
-    if (path.startsWith('/widgets/') && path.endsWith('.js') && !files.has(path)) files.set(path, r.body().then((b) => gzipSync(b, { level: 9 }).length));
+    if (path.startsWith('/widgets/') && path.endsWith('.js') && !files.has(path))
+      files.set(
+        path,
+        r.body().then((b) => gzipSync(b, { level: 9 }).length),
+      );
   });
   return async () => {
-    const sizes = Object.fromEntries(await Promise.all([...files].map(async ([p, s]) => [p.replace(/-[\w-]{8}\.js$/, '.js'), await s] as const)));
+    const sizes = Object.fromEntries(
+      await Promise.all([...files].map(async ([p, s]) => [p.replace(/-[\w-]{8}\.js$/, '.js'), await s] as const)),
+    );
     return { sizes, total: Object.values(sizes).reduce((a, b) => a + b, 0) };
   };
 }
@@ -61,9 +67,17 @@ async function firstCardThenSession(page: Page, toFirstCard: () => Promise<void>
   const measured = recordWidgets(page);
   const release = await holdScheduler(page);
   await toFirstCard();
-  await expect(page.locator('srs-quiz').first().getByRole('button', { name: /Show answer/ })).toBeVisible({ timeout: 20_000 });
+  await expect(
+    page
+      .locator('srs-quiz')
+      .first()
+      .getByRole('button', { name: /Show answer/ }),
+  ).toBeVisible({ timeout: 20_000 });
   const first = await measured();
-  expect(Object.keys(first.sizes).some((p) => p.includes('srs-fsrs')), 'the first card was shown without ts-fsrs').toBe(false);
+  expect(
+    Object.keys(first.sizes).some((p) => p.includes('srs-fsrs')),
+    'the first card was shown without ts-fsrs',
+  ).toBe(false);
   expect(first.total, JSON.stringify(first.sizes, null, 1)).toBeLessThanOrEqual(BUDGET);
   release();
   await studyToTheEnd(page);
@@ -72,18 +86,30 @@ async function firstCardThenSession(page: Page, toFirstCard: () => Promise<void>
   return { first, whole };
 }
 
-test('srs-quiz on the foreign host: the first card needs ≤ 25 KB gzip of modules; ts-fsrs alone follows it', async ({ page }) => {
+test('srs-quiz on the foreign host: the first card needs ≤ 25 KB gzip of modules; ts-fsrs alone follows it', async ({
+  page,
+}) => {
   const { first, whole } = await firstCardThenSession(page, async () => {
     await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
   });
-  console.log(`srs-quiz, foreign host: first card ${kb(first.total)}, whole session ${kb(whole.total)} (${JSON.stringify(whole.sizes)})`);
+  console.log(
+    `srs-quiz, foreign host: first card ${kb(first.total)}, whole session ${kb(whole.total)} (${JSON.stringify(whole.sizes)})`,
+  );
 });
 
-test('srs-quiz on /review/: overview and first card need ≤ 25 KB gzip of modules; ts-fsrs alone follows them', async ({ page }) => {
+test('srs-quiz on /review/: overview and first card need ≤ 25 KB gzip of modules; ts-fsrs alone follows them', async ({
+  page,
+}) => {
   const { first, whole } = await firstCardThenSession(page, async () => {
     await page.goto('/review/');
-    await page.locator('srs-quiz').getByRole('button', { name: 'Study Second SRS fixture lesson only' }).click({ timeout: 20_000 });
+    await page
+      .locator('srs-quiz')
+      .getByRole('button', { name: 'Study Second SRS fixture lesson only' })
+      .click({ timeout: 20_000 });
   });
-  expect(Object.keys(first.sizes).some((p) => p.includes('overview')), 'the overview was loaded and counted').toBe(true);
+  expect(
+    Object.keys(first.sizes).some((p) => p.includes('overview')),
+    'the overview was loaded and counted',
+  ).toBe(true);
   console.log(`srs-quiz, /review/: overview and first card ${kb(first.total)}, whole session ${kb(whole.total)}`);
 });

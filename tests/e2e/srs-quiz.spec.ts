@@ -1,7 +1,14 @@
 import type { SrsQuiz } from '../../widgets/srs-quiz/srs-quiz.ts';
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { openEmbed, embedUrl, documentStyles, violations, pageErrors, expectImmuneToHostileCss } from './support/foreign.ts';
+import {
+  openEmbed,
+  embedUrl,
+  documentStyles,
+  violations,
+  pageErrors,
+  expectImmuneToHostileCss,
+} from './support/foreign.ts';
 import { SITE } from '../../scripts/lib/ports.mjs';
 
 /**
@@ -10,7 +17,8 @@ import { SITE } from '../../scripts/lib/ports.mjs';
  */
 const quiz = (page: Page) => page.locator('srs-quiz').first();
 const showAnswer = (page: Page) => quiz(page).getByRole('button', { name: /Show answer/ });
-const grade = (page: Page, name: string) => quiz(page).getByRole('button', { name: new RegExp(`^${name} \\d .*, next review in`) });
+const grade = (page: Page, name: string) =>
+  quiz(page).getByRole('button', { name: new RegExp(`^${name} \\d .*, next review in`) });
 
 async function openQuiz(page: Page, attrs: Record<string, string> = { deck: 'srs-fixture' }) {
   const r = await openEmbed(page, { tag: 'srs-quiz', attrs });
@@ -50,8 +58,13 @@ test('front → reveal → grade buttons show intervals → grade; a reload keep
   await expect(grade(page, 'Again')).toContainText('1m');
   await expect(grade(page, 'Hard')).toContainText('6m');
   await expect(grade(page, 'Good')).toContainText('10m');
-  await expect(q.getByRole('link', { name: 'Read the lesson section' })).toHaveAttribute('href', `${SITE}/lessons/srs-fixture/#theory`);
-  const graded = q.evaluate((el: SrsQuiz) => new Promise((r) => el.addEventListener('quiz-graded', (e) => r(e.detail), { once: true })));
+  await expect(q.getByRole('link', { name: 'Read the lesson section' })).toHaveAttribute(
+    'href',
+    `${SITE}/lessons/srs-fixture/#theory`,
+  );
+  const graded = q.evaluate(
+    (el: SrsQuiz) => new Promise((r) => el.addEventListener('quiz-graded', (e) => r(e.detail), { once: true })),
+  );
   await grade(page, 'Easy').click();
   expect(await graded).toMatchObject({ cardId: 'why-low-rank', deck: 'srs-fixture', rating: 4 });
   await expect(q.locator('progress')).toHaveAttribute('aria-label', 'Session progress: 1 of 4 cards');
@@ -118,7 +131,10 @@ test('axe finds nothing on the front, the back and the summary', async ({ page }
   await openInline(page, [{ id: 'a', front: 'Question?', back: 'Answer.' }]);
   await expect(showAnswer(page)).toBeVisible({ timeout: 20_000 });
   const axe = async (what: string) => {
-    const r = await new AxeBuilder({ page }).include('srs-quiz').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    const r = await new AxeBuilder({ page })
+      .include('srs-quiz')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
     expect(r.violations.map((v) => `${what}: ${v.id}`)).toEqual([]);
   };
   await axe('front');
@@ -129,7 +145,9 @@ test('axe finds nothing on the front, the back and the summary', async ({ page }
   await axe('summary');
 });
 
-test('under the strict CSP: card text that tries to inject script is shown as text, nothing runs, Date.prototype untouched', async ({ page }) => {
+test('under the strict CSP: card text that tries to inject script is shown as text, nothing runs, Date.prototype untouched', async ({
+  page,
+}) => {
   await page.goto(embedUrl({ tag: 'srs-quiz', load: false }));
   const before = await page.evaluate(() => Object.getOwnPropertyNames(Date.prototype).sort());
   const stylesBefore = await documentStyles(page);
@@ -168,8 +186,14 @@ test('under the strict CSP: card text that tries to inject script is shown as te
   });
   await expect(second).toContainText('Is  shown as text?');
   await second.evaluate((el: SrsQuiz) => el.reveal());
-  expect(await second.evaluate((el: SrsQuiz) => [...el.shadowRoot!.querySelectorAll('a')].map((a) => a.getAttribute('href')))).not.toContain('javascript:window.__pwned=3');
-  expect(await second.evaluate((el: SrsQuiz) => el.shadowRoot!.querySelectorAll('img, script, [onerror]').length)).toBe(0);
+  expect(
+    await second.evaluate((el: SrsQuiz) =>
+      [...el.shadowRoot!.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+    ),
+  ).not.toContain('javascript:window.__pwned=3');
+  expect(await second.evaluate((el: SrsQuiz) => el.shadowRoot!.querySelectorAll('img, script, [onerror]').length)).toBe(
+    0,
+  );
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   expect(await page.evaluate(() => Object.getOwnPropertyNames(Date.prototype).sort())).toEqual(before);
   expect(await page.evaluate(() => typeof (new Date() as unknown as { format?: unknown }).format)).toBe('undefined');
@@ -188,8 +212,13 @@ test('bad deck data and bad attributes get a clear message inside the element', 
   await openInline(page, '[{"id": "a", "front": "no back"}]');
   await expect(quiz(page).getByRole('alert')).toContainText('the inline cards: card "a" has no back text');
   await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'no-such-deck' } });
-  await expect(quiz(page).getByRole('alert')).toContainText('Could not load deck "no-such-deck": the server answered 404');
-  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture', mode: 'sometimes', retention: '2', namespace: 'bad name!' } });
+  await expect(quiz(page).getByRole('alert')).toContainText(
+    'Could not load deck "no-such-deck": the server answered 404',
+  );
+  await openEmbed(page, {
+    tag: 'srs-quiz',
+    attrs: { deck: 'srs-fixture', mode: 'sometimes', retention: '2', namespace: 'bad name!' },
+  });
   await expect(showAnswer(page)).toBeVisible({ timeout: 20_000 });
   await expect(quiz(page)).toContainText('mode "sometimes" is not "due" or "all"');
   await expect(quiz(page)).toContainText('retention "2" must be a number from 0.8 to 0.95');
@@ -201,7 +230,15 @@ test('a third-party deck URL is shown as plain text, never HTML', async ({ page 
   // the same deck, fetched by full URL from the foreign origin's point of view is still our site;
   // a deck from another origin than the module's is untrusted: serve one from the foreign host.
   await page.route('http://127.0.0.1:*/third-party.json', (route) =>
-    route.fulfill({ contentType: 'application/json', headers: { 'Access-Control-Allow-Origin': '*' }, body: JSON.stringify({ id: 'tp', title: 'TP', cards: [{ id: 'a', front: 'plain *front*', back: 'b', frontHtml: '<em>html</em>' }] }) }),
+    route.fulfill({
+      contentType: 'application/json',
+      headers: { 'Access-Control-Allow-Origin': '*' },
+      body: JSON.stringify({
+        id: 'tp',
+        title: 'TP',
+        cards: [{ id: 'a', front: 'plain *front*', back: 'b', frontHtml: '<em>html</em>' }],
+      }),
+    }),
   );
   const foreign = new URL(embedUrl({ tag: 'x' })).origin;
   await openQuiz(page, { deck: `${foreign}/third-party.json` });
@@ -210,7 +247,14 @@ test('a third-party deck URL is shown as plain text, never HTML', async ({ page 
 });
 
 test('mode="all" studies every card, even ones not due', async ({ page }) => {
-  await openInline(page, [{ id: 'a', front: 'A?', back: 'a' }, { id: 'b', front: 'B?', back: 'b' }], { mode: 'all' });
+  await openInline(
+    page,
+    [
+      { id: 'a', front: 'A?', back: 'a' },
+      { id: 'b', front: 'B?', back: 'b' },
+    ],
+    { mode: 'all' },
+  );
   await expect(showAnswer(page)).toBeVisible({ timeout: 20_000 });
   await quiz(page).evaluate(async (el: SrsQuiz) => {
     for (let i = 0; i < 2; i++) {
@@ -223,7 +267,10 @@ test('mode="all" studies every card, even ones not due', async ({ page }) => {
     const el = document.querySelector('srs-quiz')!;
     const s = document.createElement('script');
     s.type = 'application/json';
-    s.textContent = JSON.stringify([{ id: 'a', front: 'A?', back: 'a' }, { id: 'b', front: 'B?', back: 'b' }]);
+    s.textContent = JSON.stringify([
+      { id: 'a', front: 'A?', back: 'a' },
+      { id: 'b', front: 'B?', back: 'b' },
+    ]);
     el.appendChild(s);
     const m = document.createElement('script');
     m.type = 'module';

@@ -38,7 +38,12 @@ function dump(page: Page, name = 'marginalia-srs'): Promise<Dump> {
         const r = db.transaction(s).objectStore(s).getAll();
         r.onsuccess = () => res(r.result);
       });
-    const out = { version: db.version, log: (await all('log')) as never, cards: (await all('cards')) as never, quarantine: await all('quarantine') };
+    const out = {
+      version: db.version,
+      log: (await all('log')) as never,
+      cards: (await all('cards')) as never,
+      quarantine: await all('quarantine'),
+    };
     db.close();
     return out;
   }, name);
@@ -58,7 +63,10 @@ test('two tabs grading interleaved lose nothing: 2N log entries, card states = r
     await ready(p);
   }
   for (let i = 0; i < N; i++) {
-    for (const [p, rating] of [[a, (i % 4) + 1], [b, 3]] as const) {
+    for (const [p, rating] of [
+      [a, (i % 4) + 1],
+      [b, 3],
+    ] as const) {
       await quiz(p).evaluate(async (el: SrsQuiz, r: number) => {
         await el.reveal();
         await el.grade(r as 1);
@@ -73,7 +81,9 @@ test('two tabs grading interleaved lose nothing: 2N log entries, card states = r
   expect(await pageErrors(b)).toEqual([]);
 });
 
-test('a version-1 database is migrated: reviews become log entries, the damaged one is quarantined and reported', async ({ page }) => {
+test('a version-1 database is migrated: reviews become log entries, the damaged one is quarantined and reported', async ({
+  page,
+}) => {
   const v1 = JSON.parse(readFileSync(`${FIX}/v1-store.json`, 'utf8')) as { records: unknown[] };
   await page.goto(embedUrl({ tag: 'srs-quiz', attrs: { deck: 'srs-fixture' }, load: false }));
   await page.evaluate(async (records) => {
@@ -107,7 +117,9 @@ test('a version-1 database is migrated: reviews become log entries, the damaged 
   await expect(quiz(page)).toContainText('0 of 4 done');
 });
 
-test('a damaged record in the current schema is quarantined and reported; the card is rebuilt from the log', async ({ page }) => {
+test('a damaged record in the current schema is quarantined and reported; the card is rebuilt from the log', async ({
+  page,
+}) => {
   await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
   await ready(page);
   await quiz(page).evaluate(async (el: SrsQuiz) => {
@@ -120,7 +132,13 @@ test('a damaged record in the current schema is quarantined and reported; the ca
       r.onsuccess = () => res(r.result);
     });
     const tx = db.transaction(['log', 'cards'], 'readwrite');
-    tx.objectStore('log').put({ id: 'evil', kind: 'review', card: 'srs-fixture:alpha-scaling', rating: 42, time: 'then' });
+    tx.objectStore('log').put({
+      id: 'evil',
+      kind: 'review',
+      card: 'srs-fixture:alpha-scaling',
+      rating: 42,
+      time: 'then',
+    });
     tx.objectStore('cards').put({ key: 'srs-fixture:why-low-rank', state: { due: 'never' } });
     await new Promise((r) => (tx.oncomplete = r));
     db.close();
@@ -138,7 +156,9 @@ test('a damaged record in the current schema is quarantined and reported; the ca
   expect(await pageErrors(page)).toEqual([]);
 });
 
-test('import refuses 13 bad files naming the problem, changes nothing, and a re-import adds nothing', async ({ page }) => {
+test('import refuses 13 bad files naming the problem, changes nothing, and a re-import adds nothing', async ({
+  page,
+}) => {
   await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
   await ready(page);
   const good = readFileSync(`${FIX}/progress-good.json`, 'utf8');
@@ -146,23 +166,39 @@ test('import refuses 13 bad files naming the problem, changes nothing, and a re-
   expect(first).toEqual({ added: 11, duplicates: 0 });
   const before = await dump(page);
   expectCacheIsReplay(before);
-  const { expected } = JSON.parse(readFileSync(`${FIX}/bad-imports/expected.json`, 'utf8')) as { expected: Record<string, string> };
+  const { expected } = JSON.parse(readFileSync(`${FIX}/bad-imports/expected.json`, 'utf8')) as {
+    expected: Record<string, string>;
+  };
   const names = readdirSync(`${FIX}/bad-imports`).filter((n) => n !== 'expected.json');
   expect(names.length).toBeGreaterThanOrEqual(10);
   for (const name of names) {
     const text = readFileSync(`${FIX}/bad-imports/${name}`, 'utf8');
-    const message = await quiz(page).evaluate((el: SrsQuiz, text: string) => el.importProgress(text).then(() => 'accepted', (e: Error) => e.message), text);
+    const message = await quiz(page).evaluate(
+      (el: SrsQuiz, text: string) =>
+        el.importProgress(text).then(
+          () => 'accepted',
+          (e: Error) => e.message,
+        ),
+      text,
+    );
     expect(message, name).toContain(expected[name]);
   }
   expect(await dump(page)).toEqual(before);
-  expect(await page.evaluate(() => ({} as Record<string, unknown>).polluted ?? ({} as Record<string, unknown>).isAdmin)).toBeUndefined();
+  expect(
+    await page.evaluate(() => (({}) as Record<string, unknown>).polluted ?? ({} as Record<string, unknown>).isAdmin),
+  ).toBeUndefined();
   // the same file again: nothing added
-  expect(await quiz(page).evaluate((el: SrsQuiz, text: string) => el.importProgress(text), good)).toEqual({ added: 0, duplicates: 11 });
+  expect(await quiz(page).evaluate((el: SrsQuiz, text: string) => el.importProgress(text), good)).toEqual({
+    added: 0,
+    duplicates: 11,
+  });
   expect((await dump(page)).log).toHaveLength(11);
   // through the file picker, a bad file gets a message in the element
   await quiz(page).getByText('Your progress: export or import').click();
   await quiz(page).getByLabel('Import progress').setInputFiles(`${FIX}/bad-imports/06-future-version.json`);
-  await expect(quiz(page).getByRole('alert')).toContainText('Import refused, nothing was changed: the file is version 7');
+  await expect(quiz(page).getByRole('alert')).toContainText(
+    'Import refused, nothing was changed: the file is version 7',
+  );
 });
 
 test('export: versioned JSON of the log, and the optimizer CSV', async ({ page }) => {
@@ -183,11 +219,15 @@ test('export: versioned JSON of the log, and the optimizer CSV', async ({ page }
   expect(csv[2]).toMatch(/^srs-fixture:alpha-scaling,\d{13},1,0,\d+$/);
   const download = page.waitForEvent('download');
   await quiz(page).getByText('Your progress: export or import').click();
-  await quiz(page).getByRole('button', { name: /Export review log/ }).click();
+  await quiz(page)
+    .getByRole('button', { name: /Export review log/ })
+    .click();
   expect((await download).suggestedFilename()).toBe('marginalia-revlog.csv');
 });
 
-test('a real quota error: one retry, then a clear message offering export; the review is kept in memory', async ({ page }) => {
+test('a real quota error: one retry, then a clear message offering export; the review is kept in memory', async ({
+  page,
+}) => {
   // Chromium checks the quota of an origin when a connection opens, so shrink it first (DevTools
   // protocol): the database still opens (creating stores takes no quota), every write then fails.
   await page.goto(embedUrl({ tag: 'srs-quiz', load: false }));
@@ -265,7 +305,9 @@ test('a write the browser refuses is retried exactly once, on a reopened connect
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: FOREIGN });
 });
 
-test('a transient AbortError: the retry on a reopened connection saves the review and nothing is shown', async ({ page }) => {
+test('a transient AbortError: the retry on a reopened connection saves the review and nothing is shown', async ({
+  page,
+}) => {
   const counts = await countWrites(page);
   await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
   await ready(page);
@@ -352,7 +394,7 @@ test('a clock that goes backwards never throws', async ({ page }) => {
   expect(await pageErrors(page)).toEqual([]);
 });
 
-test('namespace keeps an embedding site\'s progress apart', async ({ page }) => {
+test("namespace keeps an embedding site's progress apart", async ({ page }) => {
   await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture', namespace: 'course-a' } });
   await ready(page);
   await quiz(page).evaluate(async (el: SrsQuiz) => {

@@ -52,7 +52,7 @@ import { createOptimizer, optimizerStep } from './optim.ts';
 import { createRng, deriveSeed, fillNormal, uniform, type Rng } from './rng.ts';
 
 /** Seed sub-streams of `baseSeed` (see the file comment). */
-export const BASE_STREAM = Object.freeze({
+const BASE_STREAM = Object.freeze({
   weights: 1,
   teacher: 2,
   trainInputs: 3,
@@ -70,7 +70,7 @@ const BIAS_STD = 0.1;
 /** Standard deviation of the target noise in 'overfit'. */
 export const NOISE_STD = 0.3;
 /** Rotation of the classify-2d task relative to the base's training data (radians). */
-export const ROTATION = Math.PI / 3;
+const ROTATION = Math.PI / 3;
 
 const POOL_SIZE = 4096;
 const VAL_SIZE = 512;
@@ -246,7 +246,7 @@ const MOONS_NOISE = 0.1;
  * (−½, −¼), plus N(0, MOONS_NOISE²) noise per coordinate, then rotated by `angle`.
  * Per point, draws θ, then the two noise values (fillNormal pairs).
  */
-export function moons(rng: Rng, n: number, angle: number): Dataset {
+function moons(rng: Rng, n: number, angle: number): Dataset {
   const X = zeros(n, 2);
   const Y = zeros(n, 2);
   const noise = new Float64Array(2);

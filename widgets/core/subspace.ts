@@ -177,4 +177,3 @@ export function similarityMatrix(
     for (let b = 1; b <= J; b++) data[(a - 1) * J + b - 1] = P[a * (J + 1) + b]! / Math.min(a, b);
   return { rows: I, cols: J, data };
 }
-

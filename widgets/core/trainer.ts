@@ -39,6 +39,7 @@ import { DivergenceGuard } from './divergence-guard.ts';
 import { bytesOf, fnv1a32, hex32 } from './hash.ts';
 import {
   attachAdapter,
+  deltaW as layerDeltaW,
   fillDropoutMask,
   initAdapter,
   merge as mergeLayer,
@@ -46,7 +47,7 @@ import {
   type LoraLinear,
 } from './lora.ts';
 import { accuracy, lossFn, softmaxRows } from './loss.ts';
-import { addScaled, copy, matmul, maxAbsDiff, zeros, type Matrix } from './matrix.ts';
+import { addScaled, copy, maxAbsDiff, zeros, type Matrix } from './matrix.ts';
 import {
   backward,
   countParams,
@@ -533,13 +534,12 @@ class CpuSession implements TrainerSession {
     if (i < 0) throw new LoraConfigError('layer', `deltaW: unknown layer ${JSON.stringify(name)}`);
     const layer = this.layers[i];
     if (this.config.mode === 'full') return addScaled(layer.W, this.scenario.base[i].W, -1, dst);
-    const ad = layer.adapter;
-    if (!ad) {
+    if (!layer.adapter) {
       const out = dst ?? zeros(layer.d, layer.k);
       out.data.fill(0);
       return out;
     }
-    return matmul(ad.B, ad.A, dst, { alpha: ad.scaling });
+    return layerDeltaW(layer, dst);
   }
 
   private requireLora(op: string): void {

@@ -16,6 +16,7 @@ interface ProgressHost {
   importProgress(data: string): Promise<{ added: number; duplicates: number }>;
 }
 
+/** The export/import panel; srs-quiz.ts loads this module lazily (hence `@public` for knip). @public */
 export function renderProgressFiles(quiz: ProgressHost, say: Say): TemplateResult {
   return html`<div class="row">
     <button type="button" @click=${() => void download(quiz, 'json')}>Export progress (JSON)</button>

@@ -77,7 +77,7 @@ export const DEFAULT_NAMESPACE = 'default';
 export const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The database name for a namespace ("default" keeps the plain name). */
-export const dbName = (namespace: string): string =>
+const dbName = (namespace: string): string =>
   namespace === DEFAULT_NAMESPACE ? 'marginalia-srs' : `marginalia-srs--${namespace}`;
 
 export class StorageWriteError extends Error {

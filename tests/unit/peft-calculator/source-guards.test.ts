@@ -37,6 +37,12 @@ describe('peft-calculator source', () => {
     expect(literal).toContain(':host');
     expect(literal).toMatch(/prefers-color-scheme: dark/);
     expect(literal).toMatch(/prefers-reduced-motion/);
-    for (const v of ['--mg-fg', '--mg-bg', '--mg-accent', '--mg-muted']) expect(literal).toContain(v);
+    // The themeable colours come from the shared design tokens, which the styles include first.
+    expect(styles).toMatch(/import \{ tokens \} from '\.\.\/shared\/tokens\.ts';/);
+    expect(styles).toMatch(/export const styles = \[\s*tokens,/);
+    const tokens = readFileSync(new URL('../../../widgets/shared/tokens.ts', import.meta.url), 'utf8');
+    const tokenLiteral = tokens.slice(tokens.indexOf('css`'));
+    expect(tokenLiteral).not.toContain('/*');
+    for (const v of ['--mg-fg', '--mg-bg', '--mg-accent', '--mg-muted']) expect(tokenLiteral).toContain(v);
   });
 });

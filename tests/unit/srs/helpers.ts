@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { LogEntry } from '../../../widgets/core/srs-log.ts';
 
 /** The fixture log with ISO times turned into epoch ms. */
-export function knownLog(): { now: number; log: LogEntry[]; answers: { reviewsInYear: number; perDay: Record<string, number>; recalls: number; achieved: number } } {
+export function knownLog(): {
+  now: number;
+  log: LogEntry[];
+  answers: { reviewsInYear: number; perDay: Record<string, number>; recalls: number; achieved: number };
+} {
   const raw = JSON.parse(readFileSync('tests/fixtures/srs/log-known.json', 'utf8'));
   return {
     now: Date.parse(raw.now),

@@ -1,7 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import * as tsfsrs from 'ts-fsrs';
 import { createScheduler } from '../../../widgets/core/srs-schedule.ts';
-import { parseLogEntry, replay, replayCard, effectiveReviews, lastEffectiveReview, reviewsWithPhase, type LogEntry } from '../../../widgets/core/srs-log.ts';
+import {
+  parseLogEntry,
+  replay,
+  replayCard,
+  effectiveReviews,
+  lastEffectiveReview,
+  reviewsWithPhase,
+  type LogEntry,
+} from '../../../widgets/core/srs-log.ts';
 import { knownLog, T0, MIN, DAY } from './helpers.ts';
 
 const s = createScheduler(tsfsrs);
@@ -21,21 +29,40 @@ describe('the review log', () => {
       { kind: 'review', id: '2', card: 'k:x', rating: 3, time: T0 + 10 * MIN, duration: 0 },
     ];
     const before = replay(s, log).get('k:x');
-    const graded: LogEntry[] = [...log, { kind: 'review', id: '3', card: 'k:x', rating: 1, time: T0 + 3 * DAY, duration: 0 }];
+    const graded: LogEntry[] = [
+      ...log,
+      { kind: 'review', id: '3', card: 'k:x', rating: 1, time: T0 + 3 * DAY, duration: 0 },
+    ];
     expect(replay(s, graded).get('k:x')).not.toEqual(before);
     const undone: LogEntry[] = [...graded, { kind: 'undo', id: '4', card: 'k:x', target: '3', time: T0 + 3 * DAY + 1 }];
     expect(replay(s, undone).get('k:x')).toEqual(before);
     expect(lastEffectiveReview(undone, 'k:x')?.id).toBe('2');
     // undoing the only review leaves the card new
-    expect(replay(s, [log[0]!, { kind: 'undo', id: 'u', card: 'k:x', target: '1', time: T0 + 1 }]).has('k:x')).toBe(false);
+    expect(replay(s, [log[0]!, { kind: 'undo', id: 'u', card: 'k:x', target: '1', time: T0 + 1 }]).has('k:x')).toBe(
+      false,
+    );
   });
 
   it('interleaved appends from two tabs replay to the same states as one sequential log', () => {
     const tabA: LogEntry[] = [];
     const tabB: LogEntry[] = [];
     for (let i = 0; i < 10; i++) {
-      tabA.push({ kind: 'review', id: `a${i}`, card: 'k:shared', rating: ((i % 4) + 1) as 1, time: T0 + i * 2 * MIN, duration: 0 });
-      tabB.push({ kind: 'review', id: `b${i}`, card: 'k:shared', rating: 3, time: T0 + (i * 2 + 1) * MIN, duration: 0 });
+      tabA.push({
+        kind: 'review',
+        id: `a${i}`,
+        card: 'k:shared',
+        rating: ((i % 4) + 1) as 1,
+        time: T0 + i * 2 * MIN,
+        duration: 0,
+      });
+      tabB.push({
+        kind: 'review',
+        id: `b${i}`,
+        card: 'k:shared',
+        rating: 3,
+        time: T0 + (i * 2 + 1) * MIN,
+        duration: 0,
+      });
     }
     const interleaved = tabA.flatMap((a, i) => [a, tabB[i]!]);
     const sequential = [...tabB, ...tabA];
@@ -53,7 +80,9 @@ describe('the review log', () => {
   });
 
   it('parses stored entries field by field and explains what is wrong', () => {
-    expect(parseLogEntry({ kind: 'review', id: 'x', card: 'd:c', rating: 3, time: T0, duration: 1200.4, extra: 'dropped' })).toEqual({
+    expect(
+      parseLogEntry({ kind: 'review', id: 'x', card: 'd:c', rating: 3, time: T0, duration: 1200.4, extra: 'dropped' }),
+    ).toEqual({
       entry: { kind: 'review', id: 'x', card: 'd:c', rating: 3, time: T0, duration: 1200 },
     });
     const bad: [unknown, RegExp][] = [
@@ -75,7 +104,9 @@ describe('the review log', () => {
 
   it('gives each review the phase the card was in before it (the optimizer review_state)', () => {
     const { log } = knownLog();
-    const a = reviewsWithPhase(s, log).filter((r) => r.review.card === 'deck:a').map((r) => r.phase);
+    const a = reviewsWithPhase(s, log)
+      .filter((r) => r.review.card === 'deck:a')
+      .map((r) => r.phase);
     // new → learning (after Good) → review (after the second Good) → review
     expect(a).toEqual([0, 1, 2, 2]);
   });

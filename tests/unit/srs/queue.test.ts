@@ -1,9 +1,27 @@
 import { describe, it, expect } from 'vitest';
-import { buildQueue, dueCounts, nextDue, afterGrade, formatInterval, describeInterval, LEARN_AHEAD_MS } from '../../../widgets/core/srs-queue.ts';
+import {
+  buildQueue,
+  dueCounts,
+  nextDue,
+  afterGrade,
+  formatInterval,
+  describeInterval,
+  LEARN_AHEAD_MS,
+} from '../../../widgets/core/srs-queue.ts';
 import type { MemoryState } from '../../../widgets/core/srs-schedule.ts';
 import { T0, MIN, DAY } from './helpers.ts';
 
-const st = (due: number): MemoryState => ({ due, stability: 3, difficulty: 5, scheduledDays: 3, learningSteps: 0, reps: 2, lapses: 0, state: 2, lastReview: due - 3 * DAY });
+const st = (due: number): MemoryState => ({
+  due,
+  stability: 3,
+  difficulty: 5,
+  scheduledDays: 3,
+  learningSteps: 0,
+  reps: 2,
+  lapses: 0,
+  state: 2,
+  lastReview: due - 3 * DAY,
+});
 
 describe('the study queue', () => {
   const keys = ['d:new1', 'd:late', 'd:later', 'd:future', 'd:new2'];
@@ -19,7 +37,12 @@ describe('the study queue', () => {
     expect(buildQueue(keys, states, T0, 'all')).toEqual(['d:late', 'd:later', 'd:new1', 'd:new2', 'd:future']);
   });
   it('counts due cards per group and finds the next due time', () => {
-    expect(dueCounts(keys, (k) => (k.includes('new') ? 'n' : 'o'), states, T0)).toEqual(new Map([['n', 2], ['o', 2]]));
+    expect(dueCounts(keys, (k) => (k.includes('new') ? 'n' : 'o'), states, T0)).toEqual(
+      new Map([
+        ['n', 2],
+        ['o', 2],
+      ]),
+    );
     expect(nextDue(keys, states, T0)).toBe(T0 + 2 * DAY);
     expect(nextDue(['d:late'], states, T0)).toBeNull();
   });
@@ -28,7 +51,15 @@ describe('the study queue', () => {
     expect(afterGrade(['a', 'b', 'c'], 'a', T0 + LEARN_AHEAD_MS + 1, T0)).toEqual(['b', 'c']);
   });
   it('formats intervals like Anki buttons, and in words', () => {
-    expect([10_000, MIN, 10 * MIN, 3 * 60 * MIN, 4 * DAY, 60 * DAY, 400 * DAY].map(formatInterval)).toEqual(['<1m', '1m', '10m', '3h', '4d', '2mo', '1.1y']);
+    expect([10_000, MIN, 10 * MIN, 3 * 60 * MIN, 4 * DAY, 60 * DAY, 400 * DAY].map(formatInterval)).toEqual([
+      '<1m',
+      '1m',
+      '10m',
+      '3h',
+      '4d',
+      '2mo',
+      '1.1y',
+    ]);
     expect(describeInterval(MIN)).toBe('1 minute');
     expect(describeInterval(4 * DAY)).toBe('4 days');
   });

@@ -1,10 +1,18 @@
 import { describe, it, expect } from 'vitest';
 import * as tsfsrs from 'ts-fsrs';
-import { createScheduler, loadScheduler, retrievability, FSRS6_DECAY, clampRetention, type Rating } from '../../../widgets/core/srs-schedule.ts';
+import {
+  createScheduler,
+  loadScheduler,
+  retrievability,
+  FSRS6_DECAY,
+  clampRetention,
+  type Rating,
+} from '../../../widgets/core/srs-schedule.ts';
 import { T0, MIN, DAY } from './helpers.ts';
 
 const lib = tsfsrs;
-const ref = (retention = 0.9) => lib.fsrs(lib.generatorParameters({ request_retention: retention, enable_fuzz: false, enable_short_term: true }));
+const ref = (retention = 0.9) =>
+  lib.fsrs(lib.generatorParameters({ request_retention: retention, enable_fuzz: false, enable_short_term: true }));
 
 describe('the FSRS wrapper, with fixed times', () => {
   it('schedules exactly what ts-fsrs schedules, grade by grade', () => {
@@ -33,7 +41,18 @@ describe('the FSRS wrapper, with fixed times', () => {
     const now = T0 + 3 * DAY;
     const preview = s.preview(state, now);
     const theirs = ref().repeat(
-      { ...lib.createEmptyCard(), due: new Date(state.due), stability: state.stability, difficulty: state.difficulty, scheduled_days: state.scheduledDays, learning_steps: state.learningSteps, reps: state.reps, lapses: state.lapses, state: state.state, last_review: new Date(state.lastReview!) },
+      {
+        ...lib.createEmptyCard(),
+        due: new Date(state.due),
+        stability: state.stability,
+        difficulty: state.difficulty,
+        scheduled_days: state.scheduledDays,
+        learning_steps: state.learningSteps,
+        reps: state.reps,
+        lapses: state.lapses,
+        state: state.state,
+        last_review: new Date(state.lastReview!),
+      },
       new Date(now),
     );
     for (const g of [1, 2, 3, 4] as const) expect(preview[g].due).toBe(theirs[g].card.due.getTime());
@@ -46,7 +65,8 @@ describe('the FSRS wrapper, with fixed times', () => {
   });
 
   it('honours desired retention: lower retention, longer intervals; out-of-range values clamp', () => {
-    const easy = (r: number) => createScheduler(lib, r).next(createScheduler(lib, r).next(undefined, 3, T0), 3, T0 + 10 * MIN).due;
+    const easy = (r: number) =>
+      createScheduler(lib, r).next(createScheduler(lib, r).next(undefined, 3, T0), 3, T0 + 10 * MIN).due;
     expect(easy(0.8)).toBeGreaterThan(easy(0.9));
     expect(easy(0.9)).toBeGreaterThan(easy(0.95));
     expect(createScheduler(lib, 0.5).retention).toBe(0.8);
@@ -64,7 +84,20 @@ describe('the FSRS wrapper, with fixed times', () => {
     expect(() => s.preview(a, T0 - 365 * DAY)).not.toThrow();
     expect(() => s.next(a, 3, Number.NaN)).not.toThrow();
     // ts-fsrs itself throws on the same input: the clamp is what protects us
-    expect(() => ref().next({ ...lib.createEmptyCard(new Date(a.due)), state: a.state, stability: a.stability, difficulty: a.difficulty, reps: a.reps, last_review: new Date(a.lastReview!) }, new Date(T0), 3 as tsfsrs.Grade)).toThrow();
+    expect(() =>
+      ref().next(
+        {
+          ...lib.createEmptyCard(new Date(a.due)),
+          state: a.state,
+          stability: a.stability,
+          difficulty: a.difficulty,
+          reps: a.reps,
+          last_review: new Date(a.lastReview!),
+        },
+        new Date(T0),
+        3 as tsfsrs.Grade,
+      ),
+    ).toThrow();
   });
 
   it('rejects a grade that is not 1–4', () => {
@@ -88,7 +121,10 @@ describe('the FSRS wrapper, with fixed times', () => {
     const s = createScheduler(lib);
     const st = s.next(s.next(undefined, 3, T0), 3, T0 + 10 * MIN);
     for (const days of [0, 1, 5, 30]) {
-      expect(retrievability(st, st.lastReview! + days * DAY)).toBeCloseTo(lib.forgetting_curve(lib.default_w[20]!, days, st.stability), 7); // ts-fsrs rounds to 8 places
+      expect(retrievability(st, st.lastReview! + days * DAY)).toBeCloseTo(
+        lib.forgetting_curve(lib.default_w[20]!, days, st.stability),
+        7,
+      ); // ts-fsrs rounds to 8 places
     }
     // R = 0.9 exactly after S days
     expect(retrievability({ ...st, stability: 7 }, st.lastReview! + 7 * DAY)).toBeCloseTo(0.9, 10);

@@ -2,7 +2,17 @@ import { describe, it, expect } from 'vitest';
 import { packStates, unpackStates } from '../../../widgets/srs-store/state-pack.ts';
 import type { MemoryState } from '../../../widgets/core/srs-schedule.ts';
 
-const state = (due: number, lastReview: number | null): MemoryState => ({ due, stability: 3.17, difficulty: 5.3, scheduledDays: 3, learningSteps: 0, reps: 1, lapses: 0, state: 2, lastReview });
+const state = (due: number, lastReview: number | null): MemoryState => ({
+  due,
+  stability: 3.17,
+  difficulty: 5.3,
+  scheduledDays: 3,
+  learningSteps: 0,
+  reps: 1,
+  lapses: 0,
+  state: 2,
+  lastReview,
+});
 
 describe('state pack (every card state in two stored values)', () => {
   it('round-trips states exactly, a never-reviewed lastReview (null) included', () => {

@@ -3,7 +3,18 @@ import { reviewsPerDay, retentionAchieved, dueForecast, mastery, dayNumber } fro
 import { retrievability, type MemoryState } from '../../../widgets/core/srs-schedule.ts';
 import { knownLog, DAY } from './helpers.ts';
 
-const state = (over: Partial<MemoryState>): MemoryState => ({ due: 0, stability: 10, difficulty: 5, scheduledDays: 10, learningSteps: 0, reps: 3, lapses: 0, state: 2, lastReview: 0, ...over });
+const state = (over: Partial<MemoryState>): MemoryState => ({
+  due: 0,
+  stability: 10,
+  difficulty: 5,
+  scheduledDays: 10,
+  learningSteps: 0,
+  reps: 3,
+  lapses: 0,
+  state: 2,
+  lastReview: 0,
+  ...over,
+});
 
 describe('progress figures, on a fixture log with known answers', () => {
   const { now, log, answers } = knownLog();
@@ -18,11 +29,13 @@ describe('progress figures, on a fixture log with known answers', () => {
     expect(nonzero).toEqual(answers.perDay);
   });
 
-  it('days follow the reader\'s UTC offset', () => {
+  it("days follow the reader's UTC offset", () => {
     // c1 at 2025-03-09T20:00Z is on the 10th for a reader at UTC+5
     const days = reviewsPerDay(log, now, 5 * 60, 3);
     expect(days.map((d) => d.count)).toEqual([1, 1, 1]);
-    expect(dayNumber(Date.parse('2025-03-09T20:00:00Z'), 300) - dayNumber(Date.parse('2025-03-09T20:00:00Z'), 0)).toBe(1);
+    expect(dayNumber(Date.parse('2025-03-09T20:00:00Z'), 300) - dayNumber(Date.parse('2025-03-09T20:00:00Z'), 0)).toBe(
+      1,
+    );
   });
 
   it('retention achieved vs desired: long-term recalls not graded Again', () => {
@@ -32,7 +45,14 @@ describe('progress figures, on a fixture log with known answers', () => {
 
   it('due forecast for the next 30 days: overdue cards count today', () => {
     const t = Date.parse('2025-03-10T12:00:00Z');
-    const states = [state({ due: t - 5 * DAY }), state({ due: t + 1000 }), state({ due: t + DAY }), state({ due: t + 2 * DAY }), state({ due: t + 2 * DAY + 3600_000 }), state({ due: t + 40 * DAY })];
+    const states = [
+      state({ due: t - 5 * DAY }),
+      state({ due: t + 1000 }),
+      state({ due: t + DAY }),
+      state({ due: t + 2 * DAY }),
+      state({ due: t + 2 * DAY + 3600_000 }),
+      state({ due: t + 40 * DAY }),
+    ];
     const f = dueForecast(states, t, 0);
     expect(f).toHaveLength(30);
     expect(f.slice(0, 4).map((d) => d.count)).toEqual([2, 1, 2, 0]);
