@@ -104,7 +104,7 @@ test('srs-quiz on /review/: overview and first card need ≤ 25 KB gzip of modul
     await page.goto('/review/');
     await page
       .locator('srs-quiz')
-      .getByRole('button', { name: 'Study Second SRS fixture lesson only' })
+      .getByRole('button', { name: 'Study Second SRS fixture lesson', exact: true })
       .click({ timeout: 20_000 });
   });
   expect(

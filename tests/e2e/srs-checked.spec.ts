@@ -167,7 +167,7 @@ test('site /review/: the checking code loads with the first checked card, not be
   page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
   await page.goto('/review/');
   const q = page.locator('srs-quiz');
-  const only = q.getByRole('button', { name: 'Study Checked SRS fixture lesson only' });
+  const only = q.getByRole('button', { name: 'Study Checked SRS fixture lesson', exact: true });
   await expect(only).toBeVisible({ timeout: 20_000 });
   expect(loaded.filter((p) => /check-view/.test(p))).toEqual([]);
   await only.click();

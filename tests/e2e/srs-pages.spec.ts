@@ -28,7 +28,9 @@ test('/review/ counts due cards per lesson, and "Study now" studies them all or 
   await page.keyboard.press('4');
   await page.reload();
   await expect(quiz.getByRole('heading', { name: `${total - 1} cards to review` })).toBeVisible({ timeout: 20_000 });
-  await quiz.getByRole('button', { name: 'Study Second SRS fixture lesson only' }).click();
+  // the lesson's row is the button (no separate stack of "Study … only" buttons under the list)
+  await expect(quiz.getByRole('button', { name: / only$/ })).toHaveCount(0);
+  await counts.getByRole('button', { name: 'Study Second SRS fixture lesson', exact: true }).click();
   await expect(quiz.locator('progress')).toHaveAttribute('aria-label', 'Session progress: 0 of 2 cards');
   await expect(quiz).toContainText('Second deck, first card');
 });
@@ -50,7 +52,7 @@ test('a grade in another tab updates the due counts here without a reload (Broad
       .filter({ hasText: 'Second SRS fixture lesson' });
   await expect(fixtureB(here)).toHaveText(/2 due/);
   const quiz = there.locator('srs-quiz');
-  await quiz.getByRole('button', { name: 'Study Second SRS fixture lesson only' }).click({ timeout: 20_000 });
+  await quiz.getByRole('button', { name: 'Study Second SRS fixture lesson', exact: true }).click({ timeout: 20_000 });
   await quiz.getByRole('button', { name: /Show answer/ }).click();
   await quiz.getByRole('button', { name: /^Easy 4/ }).click();
   await expect(heading(here)).toHaveText(`${total - 1} cards to review`);

@@ -30,8 +30,8 @@ const CASES: Case[] = [
     drawn: '[part~="controls"] label',
   },
   { tag: 'peft-calculator', attrs: {}, parts: ['form'], drawn: '[part~="form"] input' },
-  { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' }, parts: [], drawn: 'button' },
-  { tag: 'srs-progress', attrs: { deck: 'srs-fixture' }, parts: [], drawn: 'button' },
+  { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' }, parts: ['front'], drawn: '[part~="front"] .label' },
+  { tag: 'srs-progress', attrs: { deck: 'srs-fixture' }, parts: ['files'], drawn: '[part~="files"] button' },
 ];
 
 const MAGENTA = 'rgb(255, 0, 255)';

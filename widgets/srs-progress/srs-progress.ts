@@ -55,6 +55,10 @@ interface Figures {
  * @attr deck - Deck ids (space-separated) whose cards count towards per-lesson mastery.
  * @attr namespace - Storage namespace, as on `<srs-quiz>` (default `default`).
  * @attr retention - The desired retention to compare against (0.80–0.95, default 0.90).
+ * @csspart heatmap - The reviews-per-day heatmap.
+ * @csspart forecast - The scrollable table of cards due in the next 30 days.
+ * @csspart mastery - The scrollable table of mastery per lesson.
+ * @csspart files - The export and import controls.
  */
 export class SrsProgress extends LitElement {
   static override properties = {
@@ -344,11 +348,11 @@ export class SrsProgress extends LitElement {
               <p id="heat-summary">
                 ${f.total} review${f.total === 1 ? '' : 's'} on ${f.activeDays} day${f.activeDays === 1 ? '' : 's'}.
               </p>
-              <div role="img" aria-labelledby="heat heat-summary">${this.heatmap(f.days)}</div>
+              <div part="heatmap" role="img" aria-labelledby="heat heat-summary">${this.heatmap(f.days)}</div>
               <h2>Retention</h2>
               <p class="retention">${this.retentionSentence(f.retention)}</p>
               <h2 id="forecast">Due in the next 30 days</h2>
-              <div class="wrap" role="region" aria-labelledby="forecast" tabindex="0">
+              <div class="wrap" part="forecast" role="region" aria-labelledby="forecast" tabindex="0">
                 <table class="forecast">
                   <thead>
                     <tr>
@@ -378,7 +382,7 @@ export class SrsProgress extends LitElement {
               <h2 id="mastery">Mastery per lesson</h2>
               ${
                 f.lessons.length
-                  ? html`<div class="wrap" role="region" aria-labelledby="mastery" tabindex="0">
+                  ? html`<div class="wrap" part="mastery" role="region" aria-labelledby="mastery" tabindex="0">
                       <table class="mastery">
                         <thead>
                           <tr>
@@ -408,7 +412,7 @@ export class SrsProgress extends LitElement {
               <h2 id="calibration">Checked answers: how far to trust your grades</h2>
               ${this.calibrationPart(f.calibration)}
               <h2>Your progress file</h2>
-              <div class="row">
+              <div class="row" part="files">
                 <button type="button" @click=${() => void this.download('json')}>Export progress (JSON)</button>
                 <button type="button" @click=${() => void this.download('csv')}>
                   Export review log (CSV for the FSRS optimizer)

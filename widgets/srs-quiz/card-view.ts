@@ -26,7 +26,7 @@ export class CardSides {
 }
 
 export function renderTop(title: string, reviewed: number, total: number): TemplateResult {
-  return html`<div class="top">
+  return html`<div class="top" part="bar">
     <span class="title">${title}</span>
     <span>${reviewed} of ${total} done</span>
     <progress
@@ -80,7 +80,7 @@ function renderAnswer(s: CardScreen): TemplateResult {
                   </div>`
                 : nothing
             }
-            <div class="side back"><span class="label">Answer</span>${s.sides.side(card, 'back')}</div>
+            <div class="side back" part="back"><span class="label">Answer</span>${s.sides.side(card, 'back')}</div>
           </div>`
         : nothing
     }
@@ -92,7 +92,7 @@ function renderAnswer(s: CardScreen): TemplateResult {
           </p>`
         : nothing
     }
-    <div class="grades" role="group" aria-label="How well did you recall it?">
+    <div class="grades" part="grades" role="group" aria-label="How well did you recall it?">
       ${RATINGS.map(
         (g) =>
           html`<button
@@ -133,7 +133,7 @@ function renderQuestionControls(s: CardScreen): TemplateResult {
 
 export function renderCard(s: CardScreen): TemplateResult {
   return html`
-    <div class="side front" aria-live="off">
+    <div class="side front" part="front" aria-live="off">
       <span class="label" id="front-label">Question</span>
       <div aria-labelledby="front-label">${s.sides.side(s.card, 'front')}</div>
       ${s.check?.givens ?? nothing}

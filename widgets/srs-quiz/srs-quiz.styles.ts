@@ -160,7 +160,15 @@ export const styles = [
       justify-content: space-between;
       gap: 1em;
       padding: 0.25em 0;
+      align-items: center;
       border-bottom: 1px solid var(--_border);
+    }
+    .counts button {
+      flex: 1;
+      text-align: left;
+    }
+    .counts .n {
+      white-space: nowrap;
     }
     details {
       margin-top: 1em;

@@ -46,28 +46,30 @@ type Phase = 'waiting' | 'loading' | 'failed' | 'overview' | 'front' | 'back' | 
  * @attr retention - Desired retention, 0.80–0.95 (default 0.90).
  * @attr type-answer - Show a box to type an answer before revealing; shown beside the real one.
  *
- * Inline cards: a child `<script type="application/json">[{"id","front","back"}]</script>`;
- * always plain text (deck id `inline`). Checked cards (issue 16) too: `{"id", "type": "numeric",
- * "front", "answer" | "generator" + "params", "tolerance", "unit"}` (tolerance relative, default
- * 0.01) and `{"id", "type": "cloze", "front": "… {{c1::hidden}} …"}` (each cloze number its own
- * card, id `<id>::c<N>`); `back` is optional on both.
+ * Inline cards: a child `<script type="application/json">[{"id","front","back"}]</script>`; always plain text (deck
+ * id `inline`). Checked cards (issue 16) too: `{"id", "type": "numeric", "front", "answer" | "generator" + "params",
+ * "tolerance", "unit"}` (tolerance relative, default 0.01) and `{"id", "type": "cloze", "front": "… {{c1::hidden}}
+ * …"}` (each cloze number its own card, id `<id>::c<N>`); `back` is optional on both.
  *
- * Keyboard (focus on the element or inside it): Space/Enter reveal, 1–4 grade
- * (Again/Hard/Good/Easy), U undo; in the typed-answer box, Ctrl/Cmd+Enter reveals. On numeric and
- * cloze cards typing goes into the answer box, Enter checks and reveals, then 1–4 grade; the
- * grade the check suggests is marked (wrong: Again; right: Good, Easy when answered in 10 s).
+ * Keyboard (focus on the element or inside it): Space/Enter reveal, 1–4 grade (Again/Hard/Good/Easy), U undo; in the
+ * typed-answer box, Ctrl/Cmd+Enter reveals. On numeric and cloze cards typing goes into the answer box, Enter checks
+ * and reveals, then 1–4 grade; the grade the check suggests is marked (wrong: Again; right: Good, Easy when answered
+ * in 10 s).
  *
- * Methods: `answer(text)` → Promise of `{correct, expected, given, tolerance, unit}`: checks the
- * current numeric or cloze card and reveals it (`expected` is the number for numeric cards, the
- * hidden text for cloze; rejects on a basic card); the review log keeps the check with the grade.
- * `reveal()`, `grade(rating)`, `undo()` (Promises), `exportProgress()` → Promise of a
- * versioned JSON-serialisable object, `importProgress(data)` → Promise of `{added, duplicates}`
- * (rejects naming the problem, storing nothing), `exportReviewLogCsv()` → Promise of the FSRS
+ * Methods: `answer(text)` → Promise of `{correct, expected, given, tolerance, unit}`: checks the current numeric or
+ * cloze card and reveals it (`expected` is the number for numeric cards, the hidden text for cloze; rejects on a
+ * basic card); the review log keeps the check with the grade. `reveal()`, `grade(rating)`, `undo()` (Promises),
+ * `exportProgress()` → Promise of a versioned JSON-serialisable object, `importProgress(data)` → Promise of `{added,
+ * duplicates}` (rejects naming the problem, storing nothing), `exportReviewLogCsv()` → Promise of the FSRS
  * optimizer's revlog CSV.
- *
  * @fires quiz-checked - QuizCheckedEvent, detail {cardId, deck, correct, expected, given}
  * @fires quiz-graded - QuizGradedEvent, detail {cardId, deck, rating, due}
  * @fires quiz-complete - QuizCompleteEvent, detail {reviewed, again, nextDue}
+ * @csspart bar - The title line with the session progress bar.
+ * @csspart front - The question side of the current card.
+ * @csspart back - The answer side, once revealed.
+ * @csspart grades - The Again/Hard/Good/Easy buttons.
+ * @csspart overview - The list of cards due per lesson (several decks, as on /review/).
  * @cssproperty --mg-fg, --mg-bg, --mg-border, --mg-accent, --mg-link, --mg-focus - theme colours
  */
 export class SrsQuiz extends LitElement {
