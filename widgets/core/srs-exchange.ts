@@ -7,13 +7,16 @@
  */
 import { parseLogEntry, sameEntry, reviewsWithPhase, type LogEntry } from './srs-log.ts';
 import type { Scheduler } from './srs-schedule.ts';
+import { parseMockRecord, parsePlanSettings, type MockRecord, type PlanSettings, type Profile } from './srs-profile.ts';
 
 export const PROGRESS_FORMAT = 'marginalia-srs-progress';
 /**
  * 1: reviews and undos. 2 (issue 16): a review may carry `check` (typed answer, expected answer,
- * outcome, suggested grade). Later versions add a step to MIGRATIONS; each migrates to the next.
+ * outcome, suggested grade). 3 (issues 17 and 18): the file carries `plan` (the study plan's
+ * settings, or null) and `mocks` (finished mock interviews). Later versions add a step to
+ * MIGRATIONS; each migrates to the next.
  */
-const PROGRESS_VERSION = 2;
+const PROGRESS_VERSION = 3;
 
 type FileObject = Record<string, unknown>;
 const isObject = (v: unknown): v is FileObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -32,6 +35,8 @@ const MIGRATIONS: Record<number, (file: FileObject) => FileObject> = {
         })
       : file.log,
   }),
+  // Version 2 had no plan and no mock interviews: such fields in a version-2 file are not ours.
+  2: (file) => ({ ...file, version: 3, plan: null, mocks: [] }),
 };
 /** Refuse files bigger than this before parsing them (about 150,000 reviews). */
 const MAX_IMPORT_CHARS = 32 * 1024 * 1024;
@@ -43,10 +48,27 @@ export interface ProgressFile {
   namespace: string;
   exportedAt: number;
   log: LogEntry[];
+  /** The study plan's settings (null: none set). */
+  plan: PlanSettings | null;
+  /** Finished mock interviews, oldest first. */
+  mocks: MockRecord[];
 }
 
-export function toProgressFile(namespace: string, log: readonly LogEntry[], exportedAt: number): ProgressFile {
-  return { format: PROGRESS_FORMAT, version: PROGRESS_VERSION, namespace, exportedAt, log: log.map((e) => ({ ...e })) };
+export function toProgressFile(
+  namespace: string,
+  log: readonly LogEntry[],
+  exportedAt: number,
+  profile: Profile = { plan: null, mocks: [] },
+): ProgressFile {
+  return {
+    format: PROGRESS_FORMAT,
+    version: PROGRESS_VERSION,
+    namespace,
+    exportedAt,
+    log: log.map((e) => ({ ...e })),
+    plan: structuredClone(profile.plan),
+    mocks: structuredClone(profile.mocks),
+  };
 }
 
 /** The error an import rejects with; its message names the problem for the reader. */
@@ -111,7 +133,35 @@ function parseCurrent(v: FileObject): ProgressFile {
     byId.set(parsed.entry.id, parsed.entry);
     log.push(parsed.entry);
   });
-  return { format: PROGRESS_FORMAT, version: PROGRESS_VERSION, namespace, exportedAt, log };
+  return { format: PROGRESS_FORMAT, version: PROGRESS_VERSION, namespace, exportedAt, log, ...parseProfile(v) };
+}
+
+/** The plan settings and mock interviews of a file already migrated to PROGRESS_VERSION. */
+function parseProfile(v: FileObject): Profile {
+  let plan: PlanSettings | null = null;
+  if (v.plan !== null && v.plan !== undefined) {
+    const p = parsePlanSettings(v.plan);
+    if ('error' in p) throw new ImportError(`the file's study plan ${p.error}`);
+    plan = p.value;
+  }
+  if (v.mocks !== undefined && !Array.isArray(v.mocks))
+    throw new ImportError('the file has a "mocks" field that is not a list of mock interviews');
+  const mocks: MockRecord[] = [];
+  const byId = new Map<string, string>();
+  for (const [i, raw] of ((v.mocks as unknown[] | undefined) ?? []).entries()) {
+    const m = parseMockRecord(raw);
+    if ('error' in m) throw new ImportError(`mock interview ${i + 1} ${m.error}`);
+    const text = JSON.stringify(m.value);
+    const seen = byId.get(m.value.id);
+    if (seen !== undefined) {
+      if (seen !== text)
+        throw new ImportError(`mock interview ${i + 1} reuses the id "${m.value.id}" for a different interview`);
+      continue;
+    }
+    byId.set(m.value.id, text);
+    mocks.push(m.value);
+  }
+  return { plan, mocks };
 }
 
 export interface MergePlan {

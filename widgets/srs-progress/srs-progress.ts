@@ -249,10 +249,10 @@ export class SrsProgress extends LitElement {
   }
 
   private async download(kind: 'json' | 'csv'): Promise<void> {
-    const log = await this.store!.log();
+    const [log, profile] = await Promise.all([this.store!.log(), this.store!.profile()]);
     const text =
       kind === 'json'
-        ? JSON.stringify(toProgressFile(this.store!.namespace, log, Date.now()), null, 1)
+        ? JSON.stringify(toProgressFile(this.store!.namespace, log, Date.now(), profile), null, 1)
         : toOptimizerCsv(this.scheduler!, log);
     const url = URL.createObjectURL(new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/csv' }));
     const a = document.createElement('a');
@@ -269,9 +269,14 @@ export class SrsProgress extends LitElement {
     const file = input.files?.[0];
     if (!file || !this.store) return;
     try {
-      const plan = await this.store.merge(parseProgressFile(await file.text()).log);
+      const parsed = parseProgressFile(await file.text());
+      const plan = await this.store.merge(parsed.log, parsed);
       this.message = '';
-      this.notes = [`Imported ${plan.add.length} reviews; ${plan.duplicates} were already here.`];
+      this.notes = [
+        `Imported ${plan.add.length} reviews; ${plan.duplicates} were already here.` +
+          (plan.mocksAdded ? ` Added ${plan.mocksAdded} mock interviews.` : '') +
+          (plan.planChanged ? ' The study plan now uses the imported settings.' : ''),
+      ];
       await this.compute(this.desired());
     } catch (err) {
       this.message = `Import refused, nothing was changed: ${(err as Error).message}.`;

@@ -2,14 +2,8 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { NearViewportController } from '../shared/near-viewport.ts';
 import { styles } from './srs-quiz.styles.ts';
 import { QuizGradedEvent, QuizCompleteEvent, QuizCheckedEvent } from './events.ts';
-import {
-  RATINGS,
-  RATING_NAMES,
-  DEFAULT_RETENTION,
-  type MemoryState,
-  type Rating,
-  type Scheduler,
-} from '../core/srs-schedule.ts';
+import { RATINGS, RATING_NAMES, DEFAULT_RETENTION } from '../core/srs-schedule.ts';
+import type { MemoryState, Rating, Scheduler } from '../core/srs-schedule.ts';
 import { describeInterval, type QueueMode } from '../core/srs-queue.ts';
 import { DeckError, type StudyCard, type StudyDeck } from '../core/srs-deck.ts';
 import type { ProgressFile } from '../core/srs-exchange.ts';
@@ -385,9 +379,11 @@ export class SrsQuiz extends LitElement {
   /** All progress in this namespace (log entries not yet saved included), as a versioned object. */
   async exportProgress(): Promise<ProgressFile> {
     const store = await this.ready();
-    const [log, { toProgressFile }] = await Promise.all([store.log(), import('../core/srs-exchange.ts')]);
+    const ex = import('../core/srs-exchange.ts');
+    const [log, profile, { toProgressFile }] = await Promise.all([store.log(), store.profile(), ex]);
     const ids = new Set(log.map((e) => e.id));
-    return toProgressFile(store.namespace, [...log, ...this.pending.filter((e) => !ids.has(e.id))], Date.now());
+    const all = [...log, ...this.pending.filter((e) => !ids.has(e.id))];
+    return toProgressFile(store.namespace, all, Date.now(), profile);
   }
 
   /** The review log as the FSRS optimizer's CSV (card_id, review_time, review_rating, review_state, review_duration). */
@@ -404,9 +400,8 @@ export class SrsQuiz extends LitElement {
   /** Validates and merges a progress file; rejects (storing nothing) naming the problem. */
   async importProgress(data: string | object): Promise<{ added: number; duplicates: number }> {
     const store = await this.ready();
-    const { parseProgressFile } = await import('../core/srs-exchange.ts');
-    const file = parseProgressFile(data);
-    const plan = await store.merge(file.log);
+    const file = (await import('../core/srs-exchange.ts')).parseProgressFile(data);
+    const plan = await store.merge(file.log, file);
     this.states = await store.states();
     this.sync.post([...new Set(plan.add.map((e) => e.card))]);
     if (this.phase === 'done' || this.phase === 'front') this.begin(this.settings().mode, null);

@@ -4,14 +4,18 @@
  */
 import { replayCard, reviewsByCard, type LogEntry } from '../core/srs-log.ts';
 import type { MemoryState, Scheduler } from '../core/srs-schedule.ts';
-import { planMerge } from '../core/srs-exchange.ts';
-import type { ProgressStore } from './progress-store.ts';
+import { ImportError, planMerge } from '../core/srs-exchange.ts';
+import { mergeProfile, type MockRecord, type PlanSettings, type Profile } from '../core/srs-profile.ts';
+import { checkedMock, checkedPlan } from './profile-check.ts';
+import type { ImportResult, ProgressStore } from './progress-store.ts';
 
 export class MemoryStore implements ProgressStore {
   readonly persistent = false;
   readonly problems: string[] = [];
   private entries: LogEntry[] = [];
   private cache = new Map<string, MemoryState>();
+  private plan: PlanSettings | null = null;
+  private mocks: MockRecord[] = [];
   readonly namespace: string;
   /** Starts loading ts-fsrs if nobody has yet (openStore's; only replaying needs it). */
   private readonly scheduler: () => Promise<Scheduler>;
@@ -33,12 +37,30 @@ export class MemoryStore implements ProgressStore {
     this.entries.push(entry);
     return this.rebuild(scheduler, entry.card);
   }
-  async merge(incoming: readonly LogEntry[]) {
+  async merge(incoming: readonly LogEntry[], profile: Profile = { plan: null, mocks: [] }): Promise<ImportResult> {
     const scheduler = await this.scheduler();
     const plan = planMerge(this.entries, incoming);
+    const merged = mergeProfile({ plan: this.plan, mocks: this.mocks }, profile);
+    if (merged.conflict) throw new ImportError(merged.conflict);
     this.entries.push(...plan.add);
     for (const card of new Set(plan.add.map((e) => e.card))) this.rebuild(scheduler, card);
-    return plan;
+    const planChanged = merged.plan !== this.plan;
+    this.plan = structuredClone(merged.plan);
+    this.mocks.push(...structuredClone(merged.addMocks));
+    return { ...plan, mocksAdded: merged.addMocks.length, planChanged };
+  }
+  async profile(): Promise<Profile> {
+    const mocks = [...this.mocks].sort((a, b) => a.startedAt - b.startedAt);
+    return structuredClone({ plan: this.plan, mocks });
+  }
+  async setPlan(plan: PlanSettings | null) {
+    this.plan = plan && checkedPlan(plan);
+  }
+  async addMock(mock: MockRecord) {
+    const m = checkedMock(mock);
+    if (this.mocks.some((x) => x.id === m.id))
+      throw new Error(`a mock interview with the id "${m.id}" is already stored`);
+    this.mocks.push(m);
   }
   close() {}
   private rebuild(scheduler: Scheduler, card: string): MemoryState | undefined {

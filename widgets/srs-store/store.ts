@@ -27,10 +27,10 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction, type DBSchema } from 'idb';
 import { parseLogEntry, replayCard, reviewsByCard, type LogEntry } from '../core/srs-log.ts';
 import type { MemoryState, Scheduler } from '../core/srs-schedule.ts';
-import type { MergePlan } from '../core/srs-exchange.ts';
+import type { MockRecord, PlanSettings, Profile } from '../core/srs-profile.ts';
 import { DB_VERSION, migrateV1Review, parseCardRecord } from './migrations.ts';
 import { packStates, unpackStates } from './state-pack.ts';
-import type { ProgressStore } from './progress-store.ts';
+import type { ImportResult, ProgressStore } from './progress-store.ts';
 
 interface CardRecord {
   key: string;
@@ -54,6 +54,10 @@ interface SrsDB extends DBSchema {
 const PACK = 'pack';
 const DIRTY = 'dirty:';
 const DIRTY_RANGE = (): IDBKeyRange => IDBKeyRange.bound(DIRTY, 'dirty;', false, true);
+/** `meta` keys of the profile (issues 17, 18): the plan settings, and one record per mock interview. */
+const PLAN = 'plan';
+const MOCK = 'mock:';
+const MOCK_RANGE = (): IDBKeyRange => IDBKeyRange.bound(MOCK, 'mock;', false, true);
 /** More dirty cards than this: read every record (faster than one get each) and repack. */
 const READ_ALL_AT = 2000;
 /** More dirty cards than this after opening: rewrite the pack in the background. */
@@ -416,24 +420,60 @@ class IdbStore implements ProgressStore {
     });
   }
 
-  /** Merges an import (see `planMerge`), all or nothing; a big one rewrites the pack at once. */
-  async merge(incoming: readonly LogEntry[]): Promise<MergePlan> {
-    const [{ planMerge }, stored, scheduler] = await Promise.all([
+  /** Merges an import (`planMerge`, `mergeProfile`), all or nothing; a big one rewrites the pack at once. */
+  async merge(incoming: readonly LogEntry[], profile: Profile = { plan: null, mocks: [] }): Promise<ImportResult> {
+    const [{ planMerge, ImportError }, { mergeProfile }, stored, storedProfile, scheduler] = await Promise.all([
       import('../core/srs-exchange.ts'),
+      import('../core/srs-profile.ts'),
       this.log(),
+      this.profile(),
       this.scheduler(),
     ]);
     const plan = planMerge(stored, incoming); // throws ImportError before anything is written
-    if (!plan.add.length) return plan;
+    const merged = mergeProfile(storedProfile, profile);
+    if (merged.conflict) throw new ImportError(merged.conflict);
+    const planChanged = merged.plan !== storedProfile.plan;
+    const result = { ...plan, mocksAdded: merged.addMocks.length, planChanged };
+    if (!plan.add.length && !merged.addMocks.length && !planChanged) return result;
     const cards = new Set(plan.add.map((e) => e.card));
     await this.run(async (db) => {
       const tx = watched(db.transaction(['log', 'cards', 'meta'], 'readwrite'));
       for (const e of plan.add) quiet(tx.objectStore('log').add(e));
       for (const card of cards) await IdbStore.rewriteCard(tx, scheduler, card);
+      if (planChanged) quiet(tx.objectStore('meta').put({ key: PLAN, value: merged.plan }));
+      for (const m of merged.addMocks) quiet(tx.objectStore('meta').put({ key: MOCK + m.id, value: m }));
       await tx.done;
     });
     if (cards.size > REPACK_AT) await this.repack().catch(() => undefined);
-    return plan;
+    return result;
+  }
+
+  async profile(): Promise<Profile> {
+    const [{ readProfile }, [plan, mocks]] = await Promise.all([
+      import('./profile-check.ts'),
+      this.run((db) => Promise.all([db.get('meta', PLAN), db.getAll('meta', MOCK_RANGE())])),
+    ]);
+    const { profile, bad } = readProfile(plan?.value ?? null, mocks, MOCK);
+    if (bad.length) await this.setAside('meta', bad);
+    return profile;
+  }
+
+  async setPlan(plan: PlanSettings | null): Promise<void> {
+    const value = plan && (await import('./profile-check.ts')).checkedPlan(plan);
+    await this.run(
+      async (db) => void (value ? await db.put('meta', { key: PLAN, value }) : await db.delete('meta', PLAN)),
+    );
+  }
+
+  async addMock(mock: MockRecord): Promise<void> {
+    const { checkedMock } = await import('./profile-check.ts');
+    const m = checkedMock(mock);
+    await this.run(async (db) => {
+      const tx = watched(db.transaction('meta', 'readwrite'));
+      if (await tx.store.get(MOCK + m.id)) throw new Error(`a mock interview with the id "${m.id}" is already stored`);
+      quiet(tx.store.put({ key: MOCK + m.id, value: m }));
+      await tx.done;
+    });
   }
 
   /** navigator.storage.persist(), asked once, at the first review. */

@@ -33,7 +33,7 @@ describe('checked answers in the log, and the version-1 → 2 migration (issue 1
 
   it('export → import keeps outcome, typed answer, expected answer, suggested and chosen grade', () => {
     const parsed = parseProgressFile(JSON.stringify(toProgressFile('default', [checked, cloze], 1)));
-    expect(parsed.version).toBe(2);
+    expect(parsed.version).toBe(3);
     expect(parsed.log).toEqual([checked, cloze]);
     expect(planMerge([checked], parsed.log)).toEqual({ add: [cloze], duplicates: 1 });
     expect(() => planMerge([{ ...checked, check: { ...checked.check, given: '131072' } }], [checked])).toThrow(
@@ -58,7 +58,7 @@ describe('checked answers in the log, and the version-1 → 2 migration (issue 1
     const v1 = JSON.parse(readFileSync('tests/fixtures/srs/progress-good.json', 'utf8'));
     expect(v1.version).toBe(1);
     const parsed = parseProgressFile(v1);
-    expect(parsed.version).toBe(2);
+    expect(parsed.version).toBe(3);
     expect(parsed.log.length).toBe(v1.log.length);
     const withStray = {
       ...v1,
@@ -77,7 +77,7 @@ describe('progress export and import', () => {
     const text = JSON.stringify(file);
     const parsed = parseProgressFile(text);
     expect(parsed.log).toEqual(log);
-    expect(parsed.version).toBe(2);
+    expect(parsed.version).toBe(3);
     expect(planMerge([], parsed.log)).toEqual({ add: log, duplicates: 0 });
     expect(planMerge(log, parsed.log)).toEqual({ add: [], duplicates: log.length });
   });

@@ -1,0 +1,50 @@
+/** Plan settings and mock records checked before a store keeps them: a bad one rejects with the parser's sentence. */
+import {
+  parseMockRecord,
+  parsePlanSettings,
+  type MockRecord,
+  type PlanSettings,
+  type Profile,
+} from '../core/srs-profile.ts';
+
+export function checkedPlan(plan: PlanSettings): PlanSettings {
+  const p = parsePlanSettings(plan);
+  if ('error' in p) throw new Error(`These plan settings cannot be saved: the settings ${p.error}.`);
+  return p.value;
+}
+
+export function checkedMock(mock: MockRecord): MockRecord {
+  const p = parseMockRecord(mock);
+  if ('error' in p) throw new Error(`This mock interview cannot be saved: it ${p.error}.`);
+  return p.value;
+}
+
+/**
+ * The profile from its stored records (the plan settings' value, the mock records filed under
+ * `prefix + id`), oldest mock first, and the records that are damaged, to be set aside.
+ */
+export function readProfile(
+  plan: unknown,
+  mocks: readonly { key: string; value: unknown }[],
+  prefix: string,
+): { profile: Profile; bad: { key: string; value: unknown; reason: string }[] } {
+  const bad: { key: string; value: unknown; reason: string }[] = [];
+  let settings: PlanSettings | null = null;
+  if (plan !== null) {
+    const p = parsePlanSettings(plan);
+    if ('value' in p) settings = p.value;
+    else bad.push({ key: 'plan', value: plan, reason: `the stored plan settings ${p.error}` });
+  }
+  const good: MockRecord[] = [];
+  for (const { key, value } of mocks) {
+    const m = parseMockRecord(value);
+    if ('value' in m && key === prefix + m.value.id) good.push(m.value);
+    else
+      bad.push({
+        key,
+        value,
+        reason: `a stored mock interview ${'error' in m ? m.error : 'is filed under another id'}`,
+      });
+  }
+  return { profile: { plan: settings, mocks: good.sort((a, b) => a.startedAt - b.startedAt) }, bad };
+}
