@@ -1,0 +1,138 @@
+// @ts-check
+/**
+ * custom-elements.json for the npm package: @custom-elements-manifest/analyzer (with its Lit
+ * plugin) over each element's source, widgets/<tag>/<tag>.ts, plus what the analyzer gets wrong
+ * or leaves out for elements written the way this project writes them:
+ *
+ * - `static properties` entries with `state: true` are internal reactive state, never
+ *   attributes (Lit does not observe them): the analyzer lists them as attributes; they go.
+ * - Private members (`#x`, `private x`) are not API: they go.
+ * - `@fires name - {@link XEvent} …` (or `XEvent, …`) gives the event its `type`; the nameless
+ *   events the analyzer adds for each `dispatchEvent(new XEvent(…))` merge into the documented
+ *   ones. An event class dispatched but not documented with `@fires` fails the build.
+ * - A property documented only by its attribute (`@attr name - …` on the class) takes that text.
+ * - Module paths name the package's files (`dist-package/<tag>.js`), not the sources.
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import * as analyzer from '@custom-elements-manifest/analyzer';
+// @ts-expect-error: the analyzer ships no declarations for its Lit plugin's module
+import { litPlugin } from '@custom-elements-manifest/analyzer/src/features/framework-plugins/lit/lit.js';
+
+/**
+ * The analyzer's `create`, and the TypeScript it parses with (its own copy, 5.4: its syntax kinds
+ * must be the ones it compares against). Its declarations name neither.
+ * @type {{ create(o: { modules: import('typescript').SourceFile[], plugins: unknown[] }): unknown, ts: typeof import('typescript') }}
+ */
+const { create, ts } = /** @type {any} */ (analyzer);
+
+/** The folder of the package's built files, relative to the package root. */
+export const PACKAGE_DIR = 'dist-package';
+
+/**
+ * @typedef {{ name: string, description?: string, type?: { text: string } }} CemEvent
+ * @typedef {{ kind: string, name: string, privacy?: string, static?: boolean, description?: string, attribute?: string }} CemMember
+ * @typedef {{ name: string, description?: string, fieldName?: string }} CemAttribute
+ * @typedef {{ kind: string, name: string, tagName?: string, customElement?: boolean, description?: string,
+ *   summary?: string, members?: CemMember[], attributes?: CemAttribute[], events?: CemEvent[],
+ *   cssParts?: { name: string, description?: string }[], cssProperties?: { name: string, description?: string }[],
+ *   slots?: { name: string, description?: string }[] }} CemDeclaration
+ * @typedef {{ kind: string, name: string, declaration: { name: string, module?: string } }} CemExport
+ * @typedef {{ kind: string, path: string, declarations: CemDeclaration[], exports?: CemExport[] }} CemModule
+ * @typedef {{ schemaVersion: string, readme: string, modules: CemModule[] }} Manifest
+ */
+
+/** Names of `static properties` entries declared `state: true`, per class name, in one source file. */
+function stateProperties(/** @type {import('typescript').SourceFile} */ source) {
+  /** @type {Map<string, Set<string>>} */
+  const out = new Map();
+  const visit = (/** @type {import('typescript').Node} */ node) => {
+    if (ts.isClassDeclaration(node) && node.name) {
+      const names = new Set();
+      for (const member of node.members) {
+        const isStatic =
+          ts.canHaveModifiers(member) && ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+        if (!isStatic || !ts.isPropertyDeclaration(member) || member.name.getText(source) !== 'properties') continue;
+        const init = member.initializer;
+        if (!init || !ts.isObjectLiteralExpression(init)) continue;
+        for (const p of init.properties) {
+          if (!ts.isPropertyAssignment(p) || !ts.isObjectLiteralExpression(p.initializer)) continue;
+          const isState = p.initializer.properties.some(
+            (o) =>
+              ts.isPropertyAssignment(o) &&
+              o.name.getText(source) === 'state' &&
+              o.initializer.kind === ts.SyntaxKind.TrueKeyword,
+          );
+          if (isState) names.add(p.name.getText(source));
+        }
+      }
+      out.set(node.name.text, names);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
+
+/** The event class a `@fires` description names: `{@link XEvent} …` or `XEvent, …`. */
+const eventClass = (/** @type {string | undefined} */ text) =>
+  /^\s*(?:\{@link\s+(\w+)\}|(\w+Event)\b)/
+    .exec(text ?? '')
+    ?.slice(1)
+    .find(Boolean);
+
+/**
+ * The manifest for the elements `entries` (tag → absolute source path), paths relative to `root`.
+ * @param {string} root @param {Record<string, string>} entries @returns {Manifest}
+ */
+export function buildManifest(root, entries) {
+  /** @type {Map<string, string>} source path (relative) → package file */
+  const shipped = new Map(
+    Object.entries(entries).map(([tag, file]) => [relative(root, file), `${PACKAGE_DIR}/${tag}.js`]),
+  );
+  const modules = [...shipped.keys()].map((path) =>
+    ts.createSourceFile(path, readFileSync(`${root}/${path}`, 'utf8'), ts.ScriptTarget.ES2022, true),
+  );
+  /** @type {Map<string, Set<string>>} */
+  const state = new Map();
+  for (const m of modules) for (const [cls, names] of stateProperties(m)) state.set(`${m.fileName}#${cls}`, names);
+
+  const manifest = /** @type {Manifest} */ (create({ modules, plugins: litPlugin() }));
+  /** @type {string[]} */
+  const problems = [];
+  for (const mod of manifest.modules) {
+    for (const d of mod.declarations) {
+      if (d.kind !== 'class') continue;
+      const internal = state.get(`${mod.path}#${d.name}`) ?? new Set();
+      d.members = (d.members ?? []).filter(
+        (m) => m.privacy !== 'private' && !m.name.startsWith('#') && !internal.has(m.name),
+      );
+      if (!d.customElement) continue;
+      d.attributes = (d.attributes ?? []).filter((a) => !internal.has(a.fieldName ?? a.name));
+      for (const m of d.members) {
+        const attr = d.attributes.find((a) => a.fieldName === m.name);
+        if (!m.description && attr?.description) m.description = attr.description;
+        if (attr && !attr.description && m.description) attr.description = m.description;
+      }
+      const named = (d.events ?? []).filter((e) => e.name);
+      for (const e of named) {
+        const cls = eventClass(e.description);
+        if (cls) e.type = { text: cls };
+      }
+      for (const e of (d.events ?? []).filter((x) => !x.name)) {
+        if (!named.some((n) => n.type?.text === e.type?.text))
+          problems.push(`<${d.tagName}> dispatches ${e.type?.text ?? 'an event'} but has no @fires for it`);
+      }
+      d.events = named;
+    }
+  }
+  if (problems.length) throw new Error(`custom-elements.json:\n  ${problems.join('\n  ')}`);
+
+  // Paths: the package's files, not the sources.
+  for (const mod of manifest.modules) {
+    mod.path = shipped.get(mod.path) ?? mod.path;
+    for (const x of mod.exports ?? [])
+      if (x.declaration.module) x.declaration.module = shipped.get(x.declaration.module) ?? x.declaration.module;
+  }
+  return manifest;
+}
