@@ -45,6 +45,23 @@ export class LoraErrorEvent extends Event {
   }
 }
 
+/**
+ * A prediction was answered by its run: `predicted` is what the candidate committed (a rank, a
+ * band or `yes`/`no`, or a number), `actual` what the run computed, `correct` whether they agree.
+ */
+export class LoraPredictionEvent extends Event {
+  readonly detail: {
+    id: string;
+    predicted: number | string;
+    actual: number | string;
+    correct: boolean;
+  };
+  constructor(detail: LoraPredictionEvent['detail']) {
+    super('lora-prediction', { bubbles: true, composed: true });
+    this.detail = detail;
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'lora-step': LoraStepEvent;
@@ -52,5 +69,6 @@ declare global {
     'lora-backend': LoraBackendEvent;
     'lora-recover': LoraRecoverEvent;
     'lora-error': LoraErrorEvent;
+    'lora-prediction': LoraPredictionEvent;
   }
 }

@@ -33,6 +33,16 @@ interface ReadonlyCurve {
   readonly val: readonly (readonly [number, number])[];
 }
 
+/** An adapter's factors per target layer, with its α, rank and scaling (copies). */
+export interface AdapterWeights {
+  A: Record<string, Matrix>;
+  B: Record<string, Matrix>;
+  alpha: number;
+  rank: number;
+  rsLora: boolean;
+  targets: string[];
+}
+
 export interface SweepRun {
   rank: number;
   losses: number[];

@@ -469,6 +469,11 @@ export class LoraLab {
     this.aux?.pause();
   }
 
+  /** Runs `fn` on `aux` with the configuration in effect, after every earlier sweep or experiment. */
+  experiment<T>(fn: (aux: RemoteSession, c: ResolvedConfig, main: RemoteSession | null) => Promise<T>): Promise<T> {
+    return this.queueAux((aux) => fn(aux, this.v.config, this.main));
+  }
+
   // -- pitfalls -----------------------------------------------------------------------------------
 
   /** Runs one pitfall's experiment on `aux` with the current settings and keeps its numbers. */
@@ -476,11 +481,8 @@ export class LoraLab {
     this.v.pitfalls.set(id, 'running');
     this.hooks.changed();
     const key = configKey(this.v.config);
-    const p = this.queueAux(async (aux) => {
-      // The experiments (and the PEFT writer they use) load on first use.
-      const { PITFALLS } = await import('./experiments.ts');
-      return PITFALLS[id](aux, this.v.config, this.main);
-    });
+    // The experiments (and the PEFT writer they use) load on first use.
+    const p = this.experiment(async (aux, c, main) => (await import('./experiments.ts')).PITFALLS[id](aux, c, main));
     return p.then(
       (r) => {
         this.v.pitfalls.set(id, r);

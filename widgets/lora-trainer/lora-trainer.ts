@@ -7,6 +7,7 @@
 import { LitElement } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
 import type { Matrix } from '../core/matrix.ts';
+import type { PredictionSpec } from '../core/predictions.ts';
 import type { CreateRemoteSession, ResolvedBackend } from '../engine/types.ts';
 import { hostStyles } from '../shared/host-styles.ts';
 import { NearViewportController } from '../shared/near-viewport.ts';
@@ -19,8 +20,9 @@ import { SettingsInput } from './controllers/settings-input.ts';
 import { UrlStateController } from './controllers/url-state.ts';
 import { LoraBackendEvent, LoraErrorEvent, LoraMergeEvent, LoraRecoverEvent, LoraStepEvent } from './events.ts';
 import { curvesOf, invariantsOf, paramCounts, pitfallResultsOf } from './lab-common.ts';
-import type { Curves, Invariants, PitfallResult, SweepRun } from './lab-common.ts';
+import type { AdapterWeights, Curves, Invariants, PitfallResult, SweepRun } from './lab-common.ts';
 import { LoraLab } from './lab.ts';
+import { PredictController } from './predict.ts';
 import { AnatomyCache } from './panels/anatomy.ts';
 import { initialUi, type Actions, type PaintContext, type PanelContext, type UiState } from './panels/context.ts';
 import { TrainingPoints } from './panels/learning.ts';
@@ -44,7 +46,8 @@ const loadEngine: CreateRemoteSession = async (config, options) =>
   (await import('../engine/client.ts')).createRemoteSession(config, options);
 
 export { LoraBackendEvent, LoraErrorEvent, LoraMergeEvent, LoraRecoverEvent, LoraStepEvent };
-export type { PitfallResult, SweepRun };
+export { LoraPredictionEvent } from './events.ts';
+export type { AdapterWeights, PitfallResult, SweepRun };
 
 /** Least time between renders while training, ms. */
 const RENDER_MS = 100;
@@ -77,6 +80,7 @@ const DISPOSE_MS = 1000;
  * @fires lora-backend - {@link LoraBackendEvent} `{backend, reason, host}` when the engine starts and whenever it changes.
  * @fires lora-recover - {@link LoraRecoverEvent} `{reason, lr}`: divergence rolled back, or device lost.
  * @fires lora-error - {@link LoraErrorEvent} `{message}`: an operation failed (also shown inline).
+ * @fires lora-prediction - {@link LoraPredictionEvent} `{id, predicted, actual, correct}`: a prediction's run answered it.
  *
  * @csspart root - The element's frame.
  * @csspart toolbar - Train, pause, reset, merge.
@@ -127,6 +131,8 @@ export class LoraTrainer extends LitElement {
     pitfall: { reflect: true },
     /** Present: the settings live in the page URL, under this prefix (default `lt`). */
     urlState: { attribute: 'url-state', reflect: true },
+    /** Questions asked before a run, each answered by the run its `measure` names (JSON; core/predictions.ts). */
+    predict: {},
   };
 
   declare scenario: string | null | undefined;
@@ -145,6 +151,7 @@ export class LoraTrainer extends LitElement {
   declare controls: string | null | undefined;
   declare pitfall: string | null | undefined;
   declare urlState: string | null | undefined;
+  declare predict: string | PredictionSpec | PredictionSpec[] | null | undefined;
 
   /** The engine factory; tests of the element's logic may replace it before connecting. */
   static engine: CreateRemoteSession = loadEngine;
@@ -163,6 +170,7 @@ export class LoraTrainer extends LitElement {
   readonly #url = new UrlStateController(this, () => attributesOf(this));
   readonly #downloads = new DownloadsController(this, DISPOSE_MS);
   readonly #anatomy = new AnatomyCache();
+  readonly #predict = new PredictController(this, (fn) => this.#lab.experiment(fn));
   readonly #points = new TrainingPoints(() => this.#frames.render());
   readonly #input = new SettingsInput(
     this,
@@ -238,7 +246,7 @@ export class LoraTrainer extends LitElement {
   }
   /** One entry per invalid attribute: `{attribute, message}`. */
   get errors(): readonly SettingsError[] {
-    return this.#errors;
+    return [...this.#errors, ...this.#predict.errors];
   }
   /** The numbers of the pitfall switches that have run. */
   get pitfallResults(): Partial<Record<PitfallId, PitfallResult>> {
@@ -331,14 +339,7 @@ export class LoraTrainer extends LitElement {
   }
 
   /** A saved adapter's (or, without a name, the live adapter's) A, B, α and rank per target layer. */
-  async adapterWeights(name?: string): Promise<{
-    A: Record<string, Matrix>;
-    B: Record<string, Matrix>;
-    alpha: number;
-    rank: number;
-    rsLora: boolean;
-    targets: string[];
-  }> {
+  async adapterWeights(name?: string): Promise<AdapterWeights> {
     const a = await this.#guard(this.#lab.adapterWeights(name));
     return { A: { ...a.A }, B: { ...a.B }, alpha: a.alpha, rank: a.rank, rsLora: a.rsLora, targets: [...a.targets] };
   }
@@ -507,7 +508,7 @@ export class LoraTrainer extends LitElement {
   #context(): PanelContext {
     return {
       settings: this.#settings,
-      errors: this.#errors,
+      errors: this.errors,
       runtimeError: this.#runtimeError,
       recovered: this.#recovered,
       lab: this.#lab.view,
@@ -517,6 +518,7 @@ export class LoraTrainer extends LitElement {
       written: attributesOf(this),
       ui: this.#ui,
       act: this.#act,
+      predict: this.#predict,
     };
   }
 

@@ -5,8 +5,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Matrix } from '../../core/matrix.ts';
 import { effectiveScale } from '../../core/pitfalls.ts';
+import type { LayerSpec } from '../../core/scenario-shapes.ts';
 import type { TensorSnapshot } from '../../engine/types.ts';
 import { drawHeatmap, fmt, maxAbs } from '../charts.ts';
+import { shapeOf } from '../shapes.ts';
 import type { PaintContext, PanelContext } from './context.ts';
 import { innerWidth } from './learning.ts';
 
@@ -137,21 +139,63 @@ function heat(
   </figure>`;
 }
 
+/**
+ * Before the first snapshot: the same figures at the size they will have, blank (paintAnatomy
+ * sizes them from the scenario's shapes), so nothing below moves when the matrices arrive.
+ */
+function blankHeat(
+  key: HeatKey,
+  label: TemplateResult | string,
+  rows: number,
+  cols: number,
+  note: string,
+  locked = false,
+) {
+  return html`<figure class="heat ${locked ? 'locked' : ''}">
+    <canvas data-key=${key} data-rows=${rows} data-cols=${cols} aria-hidden="true"></canvas>
+    <figcaption>
+      <span class="name">${locked ? lock : nothing}${label}</span>
+      <span class="shape">${rows}×${cols}</span>
+      <span class="muted">${note} · ±…</span>
+    </figcaption>
+  </figure>`;
+}
+
+function blankEq(spec: LayerSpec, rank: number, s: number): TemplateResult {
+  return html`<div class="eq">
+      ${blankHeat('W', html`W<sub>0</sub>`, spec.d, spec.k, 'frozen', true)}
+      <span class="op" aria-hidden="true">+</span>
+      <span class="op scale" aria-hidden="true">${fmt(s, 3)} ·</span>
+      ${blankHeat('B', 'B', spec.d, rank, 'starts at 0')}
+      <span class="op" aria-hidden="true">·</span>
+      ${blankHeat('A', 'A', rank, spec.k, 'trainable')}
+      <span class="op" aria-hidden="true">=</span>
+      ${blankHeat('dW', 'ΔW', spec.d, spec.k, `rank ≤ ${rank}`)}
+      <span class="op" aria-hidden="true">→</span>
+      ${blankHeat('sum', 'W + ΔW', spec.d, spec.k, 'effective weight')}
+    </div>
+    <p class="cell muted">The matrices appear when the trainer starts.</p>`;
+}
+
 export function renderAnatomy(x: PanelContext, cache: AnatomyCache): TemplateResult {
   const snap = x.lab.snapshot;
   const c = x.settings.config;
   const { layers, layer } = shownLayer(snap, c.targets, x.ui.layer);
-  const name = layer?.name ?? c.targets[0];
+  // Until the first snapshot, the scenario's adapted layers by shape (the same names).
+  const specs = shapeOf(c.scenario).layers.filter((l) => c.targets.includes(l.name));
+  const names = snap ? layers.map((l) => l.name) : specs.map((l) => l.name);
+  const name = layer?.name ?? (!snap && names.includes(x.ui.layer) ? x.ui.layer : c.targets[0]);
+  const spec = specs.find((l) => l.name === name);
   const s = layer?.scaling ?? effectiveScale(c.alpha, c.rank, c.rsLora);
   const chooser =
-    layers.length > 1
+    names.length > 1
       ? html`<label class="inline"
           >Layer
           <select
             .value=${name}
             @change=${(e: Event) => ((x.ui.layer = (e.target as HTMLSelectElement).value), x.act.refresh())}
           >
-            ${layers.map((l) => html`<option value=${l.name} ?selected=${l.name === name}>${l.name}</option>`)}
+            ${names.map((n) => html`<option value=${n} ?selected=${n === name}>${n}</option>`)}
           </select></label
         >`
       : nothing;
@@ -178,7 +222,9 @@ export function renderAnatomy(x: PanelContext, cache: AnatomyCache): TemplateRes
             <p class="cell muted" id="cell" aria-live="polite">
               ${x.ui.cellText || 'Focus a matrix to read its entries with the arrow keys.'}
             </p>`
-        : html`<p class="muted">The matrices appear when the trainer starts.</p>`
+        : spec
+          ? blankEq(spec, c.rank, s)
+          : html`<p class="muted">The matrices appear when the trainer starts.</p>`
     }
   </div>`;
 }
@@ -187,7 +233,21 @@ export function renderAnatomy(x: PanelContext, cache: AnatomyCache): TemplateRes
 export function paintAnatomy(root: ParentNode, p: PaintContext, cache: AnatomyCache): void {
   const c = p.settings.config;
   const { layer } = shownLayer(p.lab.snapshot, c.targets, p.ui.layer);
-  if (!layer) return;
+  const inner = innerWidth(p);
+  if (!layer) {
+    // The blank figures before the first snapshot: the size the matrices will have.
+    const blank = [...root.querySelectorAll<HTMLCanvasElement>('canvas[data-rows]')];
+    const dims = (el: HTMLCanvasElement) => [Number(el.dataset['rows']), Number(el.dataset['cols'])] as const;
+    const W = blank.find((el) => el.dataset['key'] === 'W');
+    if (!W) return;
+    const px = heatSize(inner, Math.max(...dims(W)), c.rank);
+    for (const canvas of blank) {
+      const [rows, cols] = dims(canvas);
+      canvas.style.width = `${px(cols)}px`;
+      canvas.style.height = `${px(rows)}px`;
+    }
+    return;
+  }
   const matrices: Record<HeatKey, Matrix | null> = {
     W: layer.W,
     B: layer.B,
@@ -195,13 +255,7 @@ export function paintAnatomy(root: ParentNode, p: PaintContext, cache: AnatomyCa
     dW: layer.deltaW,
     sum: cache.sum(layer, p.trainer.merged),
   };
-  const inner = innerWidth(p);
-  // Widths in units of a 64-wide matrix: W, ΔW, W + ΔW and A are k wide, B is r wide.
-  const k = Math.max(layer.W.rows, layer.W.cols);
-  const oneRow = (inner - 230) / (5 * 64 + (c.rank * 64) / k);
-  // Too narrow for one row: size them for two rows (W + B·A = ΔW, then W + ΔW) instead of shrinking.
-  const unit = Math.max(1.25, Math.min(3, oneRow >= 1.8 ? oneRow : (inner - 150) / (3.5 * 64)));
-  const px = (n: number) => Math.max(6, Math.round(n * unit * (64 / k)));
+  const px = heatSize(inner, Math.max(layer.W.rows, layer.W.cols), c.rank);
   for (const canvas of root.querySelectorAll<HTMLCanvasElement>('canvas[data-key]')) {
     const key = canvas.dataset['key'] as HeatKey;
     const m = matrices[key];
@@ -221,4 +275,13 @@ export function paintAnatomy(root: ParentNode, p: PaintContext, cache: AnatomyCa
     canvas.style.width = `${px(m.cols)}px`;
     canvas.style.height = `${px(m.rows)}px`;
   }
+}
+
+/** A heatmap's side in CSS pixels for n entries, in a panel `inner` wide showing k×k matrices at rank r. */
+function heatSize(inner: number, k: number, rank: number): (n: number) => number {
+  // Widths in units of a 64-wide matrix: W, ΔW, W + ΔW and A are k wide, B is r wide.
+  const oneRow = (inner - 230) / (5 * 64 + (rank * 64) / k);
+  // Too narrow for one row: size them for two rows (W + B·A = ΔW, then W + ΔW) instead of shrinking.
+  const unit = Math.max(1.25, Math.min(3, oneRow >= 1.8 ? oneRow : (inner - 150) / (3.5 * 64)));
+  return (n: number) => Math.max(6, Math.round(n * unit * (64 / k)));
 }

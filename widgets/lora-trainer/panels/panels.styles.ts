@@ -246,4 +246,59 @@ export const panelStyles = css`
     overflow-x: auto;
     max-width: 100%;
   }
+  .predictions {
+    display: grid;
+    gap: 0.6em;
+  }
+  .predict {
+    border: 1px solid var(--_accent);
+    border-radius: 0.5em;
+    padding: 0.6em 0.8em;
+    display: grid;
+    gap: 0.5em;
+    background: var(--_panel);
+  }
+  .predict form {
+    display: grid;
+    gap: 0.5em;
+    justify-items: start;
+  }
+  .predict fieldset {
+    width: 100%;
+    box-sizing: border-box;
+  }
+  .predict .kicker {
+    display: block;
+    font-size: 0.8em;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    color: var(--_muted);
+  }
+  .predict .choices {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4em 1.2em;
+  }
+  .predict .choices label {
+    display: inline-flex;
+    gap: 0.35em;
+    align-items: center;
+  }
+  .predict input[type='text'] {
+    max-width: 10em;
+  }
+  .predict-result {
+    display: grid;
+    gap: 0.4em;
+    justify-items: start;
+  }
+  .predict-result:empty {
+    display: none;
+  }
+  .predict-result p {
+    margin: 0;
+  }
+  .verdict strong {
+    font-variant-numeric: tabular-nums;
+  }
 `;
