@@ -8,7 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { RATINGS, RATING_NAMES, type MemoryState, type Rating } from '../core/srs-schedule.ts';
 import { formatInterval, describeInterval } from '../core/srs-queue.ts';
 import type { StudyCard } from '../core/srs-deck.ts';
-import { trustedFragment } from './trusted-html.ts';
+import { trustedFragment } from '../shared/trusted-html.ts';
 
 /** Each card side's DOM, built once from its trusted HTML; plain text sides are templates. */
 export class CardSides {

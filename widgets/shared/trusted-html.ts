@@ -10,8 +10,8 @@ const HTML_NS = 'http://www.w3.org/1999/xhtml';
 const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
 /**
- * Card HTML from a deck published by this module's own site (already sanitised when the deck was
- * built) → DOM nodes, copied element by element through the same allowlist
+ * HTML published by this module's own site (deck cards, interview answers; already sanitised when
+ * the site was built) → DOM nodes, copied element by element through the same allowlist
  * (widgets/core/srs-html.ts). DOMParser makes an inert document: nothing in it runs or loads.
  * Only HTML and MathML elements survive; no style, no event handlers, no unsafe URLs.
  */
