@@ -4,8 +4,9 @@ import { allLessons, lessonUrl } from '../../lib/lessons.ts';
 /**
  * /decks/index.json: the track's lessons in order, for elements that take "the whole track" when
  * no `lessons` attribute is given (`<study-plan>`, `<mock-interview>`): they fetch this from the
- * site their module was loaded from, then each lesson's deck at /decks/<deck>.json.
- * `{ lessons: [{ slug, title, track, order, deck, url }] }`; `deck` is null for a lesson without one.
+ * site their module was loaded from, then each lesson's deck at /decks/<deck>.json and its interview
+ * questions at `qa` (/decks/qa/<slug>.json, src/lib/qa-build.ts has the format).
+ * `{ lessons: [{ slug, title, track, order, deck, url, qa }] }`; `deck` is null for a lesson without one.
  */
 export const GET: APIRoute = async () => {
   const lessons = (await allLessons()).map((l) => ({
@@ -15,6 +16,7 @@ export const GET: APIRoute = async () => {
     order: l.data.order,
     deck: l.data.deck ?? null,
     url: lessonUrl(l.id),
+    qa: `${import.meta.env.BASE_URL}decks/qa/${l.id}.json`,
   }));
   return new Response(JSON.stringify({ lessons }), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
 };
