@@ -62,3 +62,13 @@ export function measurePace(entries: readonly LogEntry[]): Pace {
   const median = recent.length % 2 ? recent[mid]! : (recent[mid - 1]! + recent[mid]!) / 2;
   return { secondsPerReview: Math.round(median * 10) / 10, measured: true, reviews: recent.length };
 }
+
+/** Seconds studied on the local day of `now`: the timed reviews' durations (each clamped to 2 s … 3 min). */
+export function secondsOn(entries: readonly LogEntry[], now: number, offsetMinutes: number): number {
+  const today = localDay(now, offsetMinutes);
+  let seconds = 0;
+  for (const r of effectiveReviews(entries))
+    if (r.duration > 0 && localDay(r.time, offsetMinutes) === today)
+      seconds += Math.min(MAX_SECONDS, Math.max(MIN_SECONDS, r.duration / 1000));
+  return seconds;
+}
