@@ -213,7 +213,7 @@ function pinWidgets(widgetsDir, version) {
  * weight on every widget that loads a part lazily; it is replaced by a call of the loader.
  * @returns {import('vite').Plugin}
  */
-export function noPreloadHelper() {
+function noPreloadHelper() {
   const id = '\0vite/preload-helper.js';
   return {
     name: 'marginalia-no-preload-helper',

@@ -10,12 +10,13 @@
  * - The dependencies (lit, three, ts-fsrs, idb: `dependencies` in package.json) stay bare imports,
  *   for the consumer's bundler to resolve and share with the rest of the app.
  * - Shared code in chunks/. The training worker is one self-contained file in workers/ and the
- *   CPU kernels' WebAssembly a file in assets/; the modules point at both with
+ *   CPU kernels' WebAssembly (and any other file an element fetches, like <lora-lm>'s checkpoint)
+ *   a file in assets/; the modules point at them with
  *   `new URL('<relative path>', import.meta.url)` literals, which Vite, webpack 5 and Parcel turn
  *   into emitted files of the consumer's build with no configuration. Shaders (`.wgsl?raw`) are
  *   inlined as strings. Not minified: the consumer's build minifies.
- * - `<tag>.d.ts`, `all.d.ts` over types/ (tsc from the sources, `.ts` specifiers rewritten to
- *   `.js`): the element classes, their event classes, and the `HTMLElementTagNameMap` and
+ * - `<tag>.d.ts`, `all.d.ts` over types/ (tsc from the sources, tidied by declarations.mjs):
+ *   the element classes, their event classes, and the `HTMLElementTagNameMap` and
  *   `GlobalEventHandlersEventMap` entries each element module declares.
  * - `custom-elements.json` (scripts/package/manifest.mjs), named by `customElements`.
  *
@@ -25,9 +26,10 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { noPreloadHelper, publicWidgets } from '../widgets-integration.mjs';
+import { publicWidgets } from '../widgets-integration.mjs';
 import { buildKernels } from '../build-wasm.mjs';
 import { buildManifest, PACKAGE_DIR } from './manifest.mjs';
+import { tidyDeclarations } from './declarations.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -51,28 +53,21 @@ async function buildModules(out, entries) {
     base: './',
     logLevel: 'warn',
     publicDir: false,
+    plugins: [assetsAsFiles()],
     build: {
       outDir: out,
       emptyOutDir: false,
       target: 'es2022',
       minify: false,
-      modulePreload: false,
       reportCompressedSize: false,
-      // kernels.wasm stays a file: a consumer's CSP then needs no `connect-src data:`.
-      assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
+      // Library mode: dynamic imports stay plain `import()` (an app build wraps them in Vite's
+      // preload helper, whose `__vitePreload` binding then clashes in the consumer's Vite build).
+      lib: { entry: entries, formats: ['es'], fileName: (_format, name) => `${name}.js` },
       rollupOptions: {
-        input: entries,
         external: externals(),
-        preserveEntrySignatures: 'exports-only',
-        output: {
-          format: 'es',
-          entryFileNames: '[name].js',
-          chunkFileNames: 'chunks/[name]-[hash].js',
-          assetFileNames: 'assets/[name]-[hash][extname]',
-        },
+        output: { chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
       },
     },
-    plugins: [noPreloadHelper()],
     worker: {
       format: 'es',
       rollupOptions: {
@@ -88,6 +83,28 @@ async function buildModules(out, entries) {
     '// Defines every element of the package.\n' + tags.map((t) => `import './${t}.js';\n`).join(''),
   );
   return tags;
+}
+
+/**
+ * Library mode inlines every asset as a data: URL. Files the code points at with
+ * `new URL('./x', import.meta.url)` (kernels.wasm, a checkpoint, corpora) stay files (`?no-inline`):
+ * a megabyte of base64 in a module would be parsed by every page that imports it, and a strict
+ * CSP would need `connect-src data:` to fetch them.
+ * @returns {import('vite').Plugin}
+ */
+function assetsAsFiles() {
+  return {
+    name: 'marginalia-package-assets-as-files',
+    enforce: 'pre',
+    transform: {
+      filter: { code: /import\.meta\.url/ },
+      handler: (code) =>
+        code.replace(
+          /new URL\((['"])(\.{1,2}\/[^'"?]+)\1,\s*import\.meta\.url\)/g,
+          (_m, q, path) => `new URL(${q}${path}?no-inline${q}, import.meta.url)`,
+        ),
+    },
+  };
 }
 
 /** Every file under `dir`, relative to it. @param {string} dir @returns {string[]} */
@@ -137,15 +154,25 @@ function buildTypes(out, entries) {
   const types = join(out, 'types');
   for (const f of filesUnder(types).filter((x) => x.endsWith('.d.ts'))) {
     const path = join(types, f);
-    // TypeScript keeps the sources' `.ts` specifiers in declarations; consumers resolve `.js`.
-    const text = readFileSync(path, 'utf8').replace(
-      /((?:from|import)\s*\(?\s*['"])(\.{1,2}\/[^'"]+)\.ts(['"])/g,
-      (_m, pre, spec, q) => `${pre}${spec}.js${q}`,
-    );
+    const text = tidyDeclarations(readFileSync(path, 'utf8'));
     writeFileSync(path, text);
   }
   const tags = Object.keys(entries);
-  for (const tag of tags) writeFileSync(join(out, `${tag}.d.ts`), `export * from './types/${tag}/${tag}.js';\n`);
+  for (const tag of tags) {
+    // The element's module may not import every file that declares its globals (an events.ts
+    // whose classes it does not re-export): the entry loads each one, for the event map.
+    const globals = filesUnder(join(types, tag)).filter(
+      (f) =>
+        f !== `${tag}.d.ts` &&
+        f.endsWith('.d.ts') &&
+        /^declare global\b/m.test(readFileSync(join(types, tag, f), 'utf8')),
+    );
+    writeFileSync(
+      join(out, `${tag}.d.ts`),
+      `export * from './types/${tag}/${tag}.js';\n` +
+        globals.map((f) => `import './types/${tag}/${f.replace(/\.d\.ts$/, '.js')}';\n`).join(''),
+    );
+  }
   writeFileSync(
     join(out, 'all.d.ts'),
     '// Defines every element; the types of each come with it.\n' +

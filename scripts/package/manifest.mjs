@@ -7,14 +7,15 @@
  * - `static properties` entries with `state: true` are internal reactive state, never
  *   attributes (Lit does not observe them): the analyzer lists them as attributes; they go.
  * - Private members (`#x`, `private x`) are not API: they go.
- * - `@fires name - {@link XEvent} …` (or `XEvent, …`) gives the event its `type`; the nameless
- *   events the analyzer adds for each `dispatchEvent(new XEvent(…))` merge into the documented
- *   ones. An event class dispatched but not documented with `@fires` fails the build.
+ * - Each `@fires name` gets its `type`: the event class in the element's folder whose constructor
+ *   passes `name` to `super`. The nameless events the analyzer adds for each
+ *   `dispatchEvent(new XEvent(…))` go; an event dispatched that way but not documented with
+ *   `@fires` fails the build.
  * - A property documented only by its attribute (`@attr name - …` on the class) takes that text.
  * - Module paths name the package's files (`dist-package/<tag>.js`), not the sources.
  */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import * as analyzer from '@custom-elements-manifest/analyzer';
 // @ts-expect-error: the analyzer ships no declarations for its Lit plugin's module
 import { litPlugin } from '@custom-elements-manifest/analyzer/src/features/framework-plugins/lit/lit.js';
@@ -74,12 +75,21 @@ function stateProperties(/** @type {import('typescript').SourceFile} */ source) 
   return out;
 }
 
-/** The event class a `@fires` description names: `{@link XEvent} …` or `XEvent, …`. */
-const eventClass = (/** @type {string | undefined} */ text) =>
-  /^\s*(?:\{@link\s+(\w+)\}|(\w+Event)\b)/
-    .exec(text ?? '')
-    ?.slice(1)
-    .find(Boolean);
+/**
+ * Event classes declared in an element's folder → the event type each dispatches (the string its
+ * constructor passes to `super`): `class XEvent extends Event { … super('x-happened', …) }`.
+ * @param {string} dir @returns {Map<string, string>}
+ */
+function eventClasses(dir) {
+  /** @type {Map<string, string>} */
+  const out = new Map();
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const m of text.matchAll(/class (\w+) extends (?:Custom)?Event\b[\s\S]*?\bsuper\(\s*['"]([^'"]+)['"]/g))
+      out.set(m[1], m[2]);
+  }
+  return out;
+}
 
 /**
  * The manifest for the elements `entries` (tag → absolute source path), paths relative to `root`.
@@ -114,14 +124,21 @@ export function buildManifest(root, entries) {
         if (!m.description && attr?.description) m.description = attr.description;
         if (attr && !attr.description && m.description) attr.description = m.description;
       }
-      const named = (d.events ?? []).filter((e) => e.name);
+      // Documented events carry their @fires text; the analyzer's own finds (one per
+      // `dispatchEvent(new XEvent(…))`) carry a class and no text, and sometimes a wrong name.
+      const classes = eventClasses(dirname(join(root, mod.path)));
+      const named = (d.events ?? []).filter((e) => e.name && e.description !== undefined);
       for (const e of named) {
-        const cls = eventClass(e.description);
+        const cls = [...classes].find(([, type]) => type === e.name)?.[0];
         if (cls) e.type = { text: cls };
       }
-      for (const e of (d.events ?? []).filter((x) => !x.name)) {
-        if (!named.some((n) => n.type?.text === e.type?.text))
-          problems.push(`<${d.tagName}> dispatches ${e.type?.text ?? 'an event'} but has no @fires for it`);
+      for (const e of (d.events ?? []).filter((x) => !named.includes(x))) {
+        const cls = e.type?.text ?? '';
+        const type = classes.get(cls) ?? e.name;
+        if (!named.some((n) => n.name === type))
+          problems.push(
+            `<${d.tagName}> dispatches ${cls || 'an event'} (${type || 'type unknown'}) with no @fires for it`,
+          );
       }
       d.events = named;
     }
