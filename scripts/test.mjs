@@ -8,7 +8,7 @@
  * installs one: Debian's package when root on Debian, Playwright's download elsewhere).
  *
  *   npm test                 everything
- *   npm test -- --only=unit  one layer (check | lint | format | deps | exports | unit | build | e2e)
+ *   npm test -- --only=unit  one layer (check | lint | format | deps | exports | unit | build | package | e2e)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { chromiumPath } from './lib/chromium.mjs';
 import { addCounts, e2eCounts, unitCounts } from './lib/test-report.mjs';
 
-const LAYERS = ['check', 'lint', 'format', 'deps', 'exports', 'unit', 'build', 'e2e'];
+const LAYERS = ['check', 'lint', 'format', 'deps', 'exports', 'unit', 'build', 'package', 'e2e'];
 /** What `deps` checks: every folder with code, and the root configs that import from them. */
 const DEPS_TARGETS = [
   'widgets',
@@ -98,6 +98,9 @@ step('deps', bin('depcruise'), ['--config', '.dependency-cruiser.mjs', '--output
 step('exports', bin('knip'), ['--no-progress']);
 step('unit', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=reports/unit.json']);
 const built = step('build', bin('astro'), ['build'], { MARGINALIA_FIXTURES: '1' });
+// The npm package packed, installed into the consumer fixtures and built by Vite (scripts/package/fixtures.mjs);
+// tests/e2e/package.spec.ts drives the result.
+step('package', process.execPath, ['scripts/package/fixtures.mjs']);
 if (built && haveChromium) {
   step('e2e', bin('playwright'), ['test'], { CI: process.env.CI ?? '1' });
 } else if (!values.only || values.only === 'e2e') {

@@ -8,9 +8,9 @@
  *   attributes (Lit does not observe them): the analyzer lists them as attributes; they go.
  * - Private members (`#x`, `private x`) are not API: they go.
  * - Each `@fires name` gets its `type`: the event class in the element's folder whose constructor
- *   passes `name` to `super`. The nameless events the analyzer adds for each
- *   `dispatchEvent(new XEvent(…))` go; an event dispatched that way but not documented with
- *   `@fires` fails the build.
+ *   passes `name` to `super`. The events the analyzer adds for `dispatchEvent(new XEvent(…))`
+ *   (no text, often no name) go; an event class of the folder that is constructed but not
+ *   documented with `@fires` fails the build.
  * - A property documented only by its attribute (`@attr name - …` on the class) takes that text.
  * - Module paths name the package's files (`dist-package/<tag>.js`), not the sources.
  */
@@ -76,19 +76,28 @@ function stateProperties(/** @type {import('typescript').SourceFile} */ source) 
 }
 
 /**
- * Event classes declared in an element's folder → the event type each dispatches (the string its
- * constructor passes to `super`): `class XEvent extends Event { … super('x-happened', …) }`.
- * @param {string} dir @returns {Map<string, string>}
+ * The event classes declared in an element's folder → the event type each dispatches (the string
+ * its constructor passes to `super`: `class XEvent extends Event { … super('x-happened', …) }`),
+ * and those some file there constructs (`new XEvent(`).
+ * @param {string} dir
  */
 function eventClasses(dir) {
   /** @type {Map<string, string>} */
-  const out = new Map();
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
-    const text = readFileSync(join(dir, f), 'utf8');
+  const classes = new Map();
+  /** @type {string[]} */
+  const sources = [];
+  /** @type {(d: string) => void} */
+  const read = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true }))
+      if (e.isDirectory()) read(join(d, e.name));
+      else if (e.name.endsWith('.ts')) sources.push(readFileSync(join(d, e.name), 'utf8'));
+  };
+  read(dir);
+  for (const text of sources)
     for (const m of text.matchAll(/class (\w+) extends (?:Custom)?Event\b[\s\S]*?\bsuper\(\s*['"]([^'"]+)['"]/g))
-      out.set(m[1], m[2]);
-  }
-  return out;
+      classes.set(m[1], m[2]);
+  const constructed = [...classes.keys()].filter((c) => sources.some((t) => new RegExp(`\\bnew ${c}\\(`).test(t)));
+  return { classes, constructed };
 }
 
 /**
@@ -124,22 +133,19 @@ export function buildManifest(root, entries) {
         if (!m.description && attr?.description) m.description = attr.description;
         if (attr && !attr.description && m.description) attr.description = m.description;
       }
-      // Documented events carry their @fires text; the analyzer's own finds (one per
-      // `dispatchEvent(new XEvent(…))`) carry a class and no text, and sometimes a wrong name.
-      const classes = eventClasses(dirname(join(root, mod.path)));
+      // The documented events are the ones with @fires text. What the element fires is every
+      // event class of its folder that some file there constructs: the analyzer's own finds
+      // (only `dispatchEvent(new X(…))` in the element's file, and only the first with no string
+      // name) are not enough.
+      const { classes, constructed } = eventClasses(dirname(join(root, mod.path)));
       const named = (d.events ?? []).filter((e) => e.name && e.description !== undefined);
       for (const e of named) {
         const cls = [...classes].find(([, type]) => type === e.name)?.[0];
         if (cls) e.type = { text: cls };
       }
-      for (const e of (d.events ?? []).filter((x) => !named.includes(x))) {
-        const cls = e.type?.text ?? '';
-        const type = classes.get(cls) ?? e.name;
-        if (!named.some((n) => n.name === type))
-          problems.push(
-            `<${d.tagName}> dispatches ${cls || 'an event'} (${type || 'type unknown'}) with no @fires for it`,
-          );
-      }
+      for (const cls of constructed)
+        if (!named.some((n) => n.name === classes.get(cls)))
+          problems.push(`<${d.tagName}> dispatches ${cls} (${classes.get(cls)}) with no @fires for it`);
       d.events = named;
     }
   }

@@ -90,19 +90,22 @@ const trainable = (el: Locator) =>
     return (e as Calc).result.trainableParams;
   });
 
-/** Shows the quiz's answer and grades it Good; returns the quiz-graded detail. */
-async function gradeGood(quiz: Locator) {
+/** Shows the quiz's answer (unless `answer()` revealed it) and grades it; returns the quiz-graded detail. */
+async function grade(quiz: Locator, name: 'Good' | 'Easy' = 'Good', revealed = false) {
   await quiz.scrollIntoViewIfNeeded();
-  const show = quiz.getByRole('button', { name: /Show answer/ });
-  await expect(show).toBeVisible({ timeout: 20_000 });
-  await show.click();
+  if (!revealed) {
+    const show = quiz.getByRole('button', { name: /Show answer/ });
+    await expect(show).toBeVisible({ timeout: 20_000 });
+    await show.click();
+  }
+  const button = quiz.getByRole('button', { name: new RegExp(`^${name} \\d .*, next review in`) });
   const graded = quiz.evaluate(
     (e) =>
       new Promise<unknown>((r) =>
         e.addEventListener('quiz-graded', (ev) => r((ev as CustomEvent).detail), { once: true }),
       ),
   );
-  await quiz.getByRole('button', { name: /^Good \d .*, next review in/ }).click();
+  await button.click();
   return graded;
 }
 
@@ -152,14 +155,18 @@ test.describe('in a Vite app', () => {
     await expect.poll(() => trainable(calc)).toBe(2_097_152);
     expect((await events('peft-change')).length).toBeGreaterThan(0);
 
+    // Easy: each card leaves the session (Good would bring a new card back within the hour).
     const quiz = page.locator('srs-quiz');
     await expect(quiz).toContainText('Why does a low-rank update suffice');
-    expect(await gradeGood(quiz)).toMatchObject({ deck: 'package-fixture', cardId: 'why-low-rank', rating: 3 });
-    // the numeric card: checked in the answer box, then graded
+    expect(await grade(quiz, 'Easy')).toMatchObject({ deck: 'package-fixture', cardId: 'why-low-rank', rating: 4 });
+    // the numeric card: checked (which reveals it), then graded
     await expect(quiz).toContainText('Trainable parameters of LoRA');
     const checked = await quiz.evaluate((e) => (e as HTMLElementTagNameMap['srs-quiz']).answer('65,536'));
     expect(checked).toMatchObject({ correct: true, expected: 65_536 });
     expect((await events('quiz-checked'))[0]?.detail).toMatchObject({ cardId: 'lora-params', correct: true });
+    expect(await grade(quiz, 'Easy', true)).toMatchObject({ cardId: 'lora-params', rating: 4 });
+    expect(await grade(quiz, 'Easy')).toMatchObject({ cardId: 'merge', rating: 4 });
+    await expect.poll(async () => (await events('quiz-complete'))[0]?.detail).toMatchObject({ reviewed: 3, again: 0 });
 
     await drawn(page.locator('subspace-view'));
     await expect(page.locator('srs-progress').getByRole('button', { name: 'Export progress (JSON)' })).toBeVisible({
@@ -224,7 +231,7 @@ test.describe('in a React 19 app', () => {
     await page.goto(base());
     await allWork(page, 2);
     const quiz = page.locator('srs-quiz');
-    expect(await gradeGood(quiz)).toMatchObject({ deck: 'package-fixture', rating: 3 });
+    expect(await grade(quiz)).toMatchObject({ deck: 'package-fixture', rating: 3 });
     await expect(page.locator('#graded')).toHaveText('1');
 
     // New props: the same element instances take them.
@@ -255,7 +262,7 @@ test.describe('in a React 19 app', () => {
     ).toBe(false);
     // The quiz's store kept the first grade: the next card comes first, and grades.
     await expect(quiz).toContainText('Trainable parameters of LoRA');
-    expect(await gradeGood(quiz)).toMatchObject({ cardId: 'lora-params', rating: 3 });
+    expect(await grade(quiz)).toMatchObject({ cardId: 'lora-params', rating: 3 });
     await expect(page.locator('#graded')).toHaveText('1');
     expect(errors).toEqual([]);
   });

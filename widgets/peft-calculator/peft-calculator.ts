@@ -66,12 +66,19 @@ export class PeftCalculator extends LitElement {
   static override styles = styles;
 
   static override properties = {
+    /** `llama2-7b` (default), another preset (`gpt3-175b`, `llama3-8b`, `mixtral-8x7b` …) or `custom`. */
     model: { reflect: true },
+    /** LoRA rank r (default 8). */
     rank: { reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** Adapted matrices: a comma list of `q,k,v,o,gate,up,down`, or `all` (default `q,v`). */
     targets: { reflect: true },
+    /** Precision of the frozen base under QLoRA: 4 (default, NF4 + double quantisation), 8 or 16. */
     bits: { reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** Sequence length in tokens (default 512). */
     seqLen: { attribute: 'seq-len', reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** Sequences per batch (default 1). */
     batch: { reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** Gradient checkpointing: a boolean attribute (default off). */
     checkpointing: {
       reflect: true,
       converter: {
@@ -80,14 +87,23 @@ export class PeftCalculator extends LitElement {
         toAttribute: (v: unknown) => (v === true ? '' : v === false || v == null ? null : String(v)),
       },
     },
+    /** `custom` model: hidden size d_model (required). */
     dModel: { attribute: 'd-model', reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** `custom` model: number of layers (required). */
     layers: { reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** `custom` model: MLP inner size d_ff (required). */
     dFf: { attribute: 'd-ff', reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** `custom` model: width of the K and V projections (default d_model). */
     kvDim: { attribute: 'kv-dim', reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** `custom` model: vocabulary size (required). */
     vocab: { reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** `custom` model: attention heads (default d_model/128). */
     heads: { reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** `custom` model: `gated` MLP (default) or `plain`. */
     mlp: { reflect: true },
+    /** `custom` model: MLP experts per layer (default 1: dense). */
     experts: { reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
+    /** `custom` model: experts each token uses (default 2, or fewer if there are fewer). */
     activeExperts: { attribute: 'active-experts', reflect: true, converter: { fromAttribute: PeftCalculator.#num } },
   };
 
