@@ -222,10 +222,10 @@ export class LoraTrainer extends LitElement {
   get valLoss(): number | null {
     return this.#lab.view.state?.valLoss ?? null;
   }
-  get trainableParams(): number {
+  /** Parameters training updates: the adapters' A and B. */ get trainableParams(): number {
     return this.#lab.view.state?.trainableParams ?? paramCounts(this.#lab.view.config).trainable;
   }
-  get frozenParams(): number {
+  /** Parameters frozen: the base model's. */ get frozenParams(): number {
     return this.#lab.view.state?.frozenParams ?? paramCounts(this.#lab.view.config).frozen;
   }
   /** Names of the saved adapters, in saving order. */
