@@ -11,6 +11,7 @@ export class LayoutController implements ReactiveController {
   readonly #host: ReactiveControllerHost & Element;
   #resize: ResizeObserver | null = null;
   #scheme: MediaQueryList | null = null;
+  #frame = 0;
   readonly #onScheme = (): void => this.#host.requestUpdate();
 
   constructor(host: ReactiveControllerHost & Element) {
@@ -28,7 +29,10 @@ export class LayoutController implements ReactiveController {
       const w = Math.round(entries[0]?.contentRect.width ?? 0);
       if (w > 0 && Math.abs(w - this.width) > 2) {
         this.width = w;
-        this.#host.requestUpdate();
+        // Re-render in the next frame: a render that resized the element inside this frame would
+        // make the observer report again before paint ("ResizeObserver loop" error on the page).
+        cancelAnimationFrame(this.#frame);
+        this.#frame = requestAnimationFrame(() => this.#host.requestUpdate());
       }
     });
     this.#resize.observe(this.#host);
@@ -37,6 +41,7 @@ export class LayoutController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    cancelAnimationFrame(this.#frame);
     this.#resize?.disconnect();
     this.#resize = null;
     this.#scheme?.removeEventListener('change', this.#onScheme);
