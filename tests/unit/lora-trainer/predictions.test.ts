@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_PREDICTIONS,
   MEASURE_IDS,
   MEASURES,
   endLoss,
@@ -116,8 +117,11 @@ describe('parsePredictions', () => {
       expect.stringMatching(/^predict\[1\] has measure "nope"/),
       'predict[2]: id "final-loss" is used twice; give each prediction its own id. It is left out.',
     ]);
-    const many = parsePredictions(Array.from({ length: 10 }, (_, i) => ({ measure: 'final-loss', id: `p${i}` })));
-    expect(many.predictions).toHaveLength(8);
+    expect(MAX_PREDICTIONS).toBe(8);
+    const many = parsePredictions(
+      Array.from({ length: MAX_PREDICTIONS + 2 }, (_, i) => ({ measure: 'final-loss', id: `p${i}` })),
+    );
+    expect(many.predictions).toHaveLength(MAX_PREDICTIONS);
     expect(many.errors).toEqual(['predict lists 10 predictions; only the first 8 are asked.']);
   });
 });
