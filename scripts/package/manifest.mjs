@@ -11,10 +11,13 @@
  *   passes `name` to `super`. The events the analyzer adds for `dispatchEvent(new XEvent(…))`
  *   (no text, often no name) go; an event class of the folder that is constructed but not
  *   documented with `@fires` fails the build.
+ * - Custom properties: besides an element's own `@cssproperty` lines, the theme tokens of
+ *   widgets/shared/tokens.ts (with their defaults) for every element that takes them; a `--mg-*`
+ *   an element's styles read that is neither fails the build.
  * - A property documented only by its attribute (`@attr name - …` on the class) takes that text.
  * - Module paths name the package's files (`dist-package/<tag>.js`), not the sources.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as analyzer from '@custom-elements-manifest/analyzer';
 // @ts-expect-error: the analyzer ships no declarations for its Lit plugin's module
@@ -36,7 +39,7 @@ export const PACKAGE_DIR = 'dist-package';
  * @typedef {{ name: string, description?: string, fieldName?: string }} CemAttribute
  * @typedef {{ kind: string, name: string, tagName?: string, customElement?: boolean, description?: string,
  *   summary?: string, members?: CemMember[], attributes?: CemAttribute[], events?: CemEvent[],
- *   cssParts?: { name: string, description?: string }[], cssProperties?: { name: string, description?: string }[],
+ *   cssParts?: { name: string, description?: string }[], cssProperties?: { name: string, description?: string, default?: string }[],
  *   slots?: { name: string, description?: string }[] }} CemDeclaration
  * @typedef {{ kind: string, name: string, declaration: { name: string, module?: string } }} CemExport
  * @typedef {{ kind: string, path: string, declarations: CemDeclaration[], exports?: CemExport[] }} CemModule
@@ -76,14 +79,14 @@ function stateProperties(/** @type {import('typescript').SourceFile} */ source) 
 }
 
 /**
- * The event classes declared in an element's folder → the event type each dispatches (the string
- * its constructor passes to `super`: `class XEvent extends Event { … super('x-happened', …) }`),
- * and those some file there constructs (`new XEvent(`).
+ * What an element's folder says about its events and custom properties: the event classes it
+ * declares → the event type each dispatches (the string its constructor passes to `super`:
+ * `class XEvent extends Event { … super('x-happened', …) }`), those some file there constructs
+ * (`new XEvent(`), the `--mg-*` custom properties its styles read, and whether it takes the
+ * shared tokens (widgets/shared/host-styles.ts or tokens.ts).
  * @param {string} dir
  */
-function eventClasses(dir) {
-  /** @type {Map<string, string>} */
-  const classes = new Map();
+function folderFacts(dir) {
   /** @type {string[]} */
   const sources = [];
   /** @type {(d: string) => void} */
@@ -93,11 +96,33 @@ function eventClasses(dir) {
       else if (e.name.endsWith('.ts')) sources.push(readFileSync(join(d, e.name), 'utf8'));
   };
   read(dir);
+  /** @type {Map<string, string>} */
+  const classes = new Map();
   for (const text of sources)
     for (const m of text.matchAll(/class (\w+) extends (?:Custom)?Event\b[\s\S]*?\bsuper\(\s*['"]([^'"]+)['"]/g))
       classes.set(m[1], m[2]);
   const constructed = [...classes.keys()].filter((c) => sources.some((t) => new RegExp(`\\bnew ${c}\\(`).test(t)));
-  return { classes, constructed };
+  const cssVars = new Set(sources.flatMap((t) => [...t.matchAll(/var\((--mg-[\w-]+)/g)].map((m) => m[1])));
+  const usesTokens = sources.some((t) => /shared\/(?:host-styles|tokens)\.ts['"]/.test(t));
+  return { classes, constructed, cssVars, usesTokens };
+}
+
+/**
+ * The theme tokens every element takes (widgets/shared/tokens.ts): `--mg-name` → its light and
+ * dark defaults, read from the `--_name: var(--mg-name, default);` lines.
+ * @param {string} root @returns {Map<string, { light: string, dark?: string }>}
+ */
+function sharedTokens(root) {
+  const file = join(root, 'widgets/shared/tokens.ts');
+  /** @type {Map<string, { light: string, dark?: string }>} */
+  const out = new Map();
+  if (!existsSync(file)) return out;
+  for (const m of readFileSync(file, 'utf8').matchAll(/--_[\w-]+:\s*var\((--mg-[\w-]+),\s*([^;]+)\);/g)) {
+    const seen = out.get(m[1]);
+    if (!seen) out.set(m[1], { light: m[2].trim() });
+    else if (seen.dark === undefined && m[2].trim() !== seen.light) seen.dark = m[2].trim();
+  }
+  return out;
 }
 
 /**
@@ -117,6 +142,7 @@ export function buildManifest(root, entries) {
   for (const m of modules) for (const [cls, names] of stateProperties(m)) state.set(`${m.fileName}#${cls}`, names);
 
   const manifest = /** @type {Manifest} */ (create({ modules, plugins: litPlugin() }));
+  const tokens = sharedTokens(root);
   /** @type {string[]} */
   const problems = [];
   for (const mod of manifest.modules) {
@@ -137,7 +163,7 @@ export function buildManifest(root, entries) {
       // event class of its folder that some file there constructs: the analyzer's own finds
       // (only `dispatchEvent(new X(…))` in the element's file, and only the first with no string
       // name) are not enough.
-      const { classes, constructed } = eventClasses(dirname(join(root, mod.path)));
+      const { classes, constructed, cssVars, usesTokens } = folderFacts(dirname(join(root, mod.path)));
       const named = (d.events ?? []).filter((e) => e.name && e.description !== undefined);
       for (const e of named) {
         const cls = [...classes].find(([, type]) => type === e.name)?.[0];
@@ -147,6 +173,20 @@ export function buildManifest(root, entries) {
         if (!named.some((n) => n.name === classes.get(cls)))
           problems.push(`<${d.tagName}> dispatches ${cls} (${classes.get(cls)}) with no @fires for it`);
       d.events = named;
+      // Custom properties: the element's own @cssproperty lines, then every shared theme token
+      // it takes; a --mg-* its styles read that is neither fails the build.
+      const css = (d.cssProperties ??= []);
+      const shared = usesTokens ? tokens : new Map();
+      for (const v of cssVars)
+        if (!shared.has(v) && !css.some((p) => p.name === v))
+          problems.push(`<${d.tagName}> reads ${v} with no @cssproperty for it`);
+      for (const [name, t] of shared)
+        if (!css.some((p) => p.name === name))
+          css.push({
+            name,
+            description: `Theme token every element takes; default ${t.light}${t.dark ? ` (${t.dark} under a dark colour scheme)` : ''}.`,
+            default: t.light,
+          });
     }
   }
   if (problems.length) throw new Error(`custom-elements.json:\n  ${problems.join('\n  ')}`);

@@ -64,7 +64,8 @@ type Phase = 'waiting' | 'loading' | 'failed' | 'overview' | 'front' | 'back' | 
  * @csspart back - The answer side, once revealed.
  * @csspart grades - The Again/Hard/Good/Easy buttons.
  * @csspart overview - The list of cards due per lesson (several decks, as on /review/).
- * @cssproperty --mg-fg, --mg-bg, --mg-border, --mg-accent, --mg-link, --mg-focus - theme colours
+ * @cssproperty --mg-button - Background of the buttons (besides the theme tokens every element takes).
+ * @cssproperty --mg-button-hover - Background of a button under the pointer.
  */
 export class SrsQuiz extends LitElement {
   static override properties = {

@@ -62,8 +62,11 @@ export class StopEvent extends Event {
 }
 `;
 
-/** A repository with one element, widgets/x-el/; `stop` adds a method dispatching an undocumented event. */
-function tree(stop = false) {
+/**
+ * A repository with one element, widgets/x-el/; `stop` adds a method dispatching an undocumented
+ * event, `ink` a style reading an undocumented custom property.
+ */
+function tree({ stop = false, ink = false } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'cem-'));
   mkdirSync(join(root, 'widgets/x-el'), { recursive: true });
   const file = join(root, 'widgets/x-el/x-el.ts');
@@ -75,6 +78,8 @@ function tree(stop = false) {
     ),
   );
   writeFileSync(join(root, 'widgets/x-el/events.ts'), EVENTS);
+  if (ink)
+    writeFileSync(join(root, 'widgets/x-el/x-el.styles.ts'), "export const s = 'p { color: var(--mg-ink); }';\n");
   return { root, entries: { 'x-el': file } };
 }
 
@@ -114,8 +119,13 @@ describe('the manifest of a small element', () => {
   });
 
   test('an event dispatched with no @fires fails, naming the element, class and type', () => {
-    const t = tree(true);
+    const t = tree({ stop: true });
     expect(() => buildManifest(t.root, t.entries)).toThrow(/<x-el> dispatches StopEvent \(x-stop\) with no @fires/);
+  });
+
+  test('a --mg-* custom property its styles read with no @cssproperty fails, naming it', () => {
+    const t = tree({ ink: true });
+    expect(() => buildManifest(t.root, t.entries)).toThrow(/<x-el> reads --mg-ink with no @cssproperty/);
   });
 });
 
@@ -137,6 +147,20 @@ describe("the package's manifest", () => {
       ...(d.cssParts ?? []).filter((p) => !p.description).map((p) => `<${d.tagName}> part ${p.name}`),
     ]);
     expect(undocumented).toEqual([]);
+  });
+
+  test("lists the shared theme tokens on every element, with their defaults, beside the element's own", () => {
+    for (const d of els) {
+      const css = d.cssProperties ?? [];
+      expect(css.find((p) => p.name === '--mg-fg')?.description, `<${d.tagName}>`).toBeTruthy();
+      expect(
+        css.find((p) => p.name === '--mg-radius'),
+        `<${d.tagName}>`,
+      ).toMatchObject({ default: '0.5em' });
+      expect(new Set(css.map((p) => p.name)).size, `<${d.tagName}> lists a property twice`).toBe(css.length);
+    }
+    const quiz = els.find((d) => d.tagName === 'srs-quiz')!.cssProperties!.map((p) => p.name);
+    expect(quiz).toEqual(expect.arrayContaining(['--mg-button', '--mg-button-hover', '--mg-accent', '--mg-font-size']));
   });
 
   test('every event it lists is listened for in some end-to-end test', () => {
