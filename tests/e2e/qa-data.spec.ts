@@ -86,5 +86,5 @@ test('a question opens from its anchor and shows what a good answer covers', asy
   await expect(details.getByRole('heading', { level: 3 })).toHaveText(q.q);
   await details.locator('summary').click();
   await expect(details.getByText('A good answer covers:')).toBeVisible();
-  await expect(details.locator('.qa-rubric li')).toHaveText(q.rubric);
+  await expect(details.locator('.qa-rubric-points li')).toHaveText(q.rubric);
 });
