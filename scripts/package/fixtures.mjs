@@ -6,7 +6,7 @@
  *
  * 1. `npm pack` in the repository root (its `prepack` builds dist-package/, scripts/package/build.mjs).
  * 2. A copy of tests/fixtures/package (a consumer: package.json with React 19, a plain Vite app
- *    in TypeScript, a React app in JSX) in dist-package-fixtures/app/, where `npm install <tarball>`
+ *    in TypeScript, a React app in JSX) in <tmp>/marginalia-package-fixtures/app/, where `npm install <tarball>`
  *    installs the package and its dependencies (`--prefer-offline`: from npm's cache when it
  *    has them, so it works offline once the repository's own install has run).
  * 3. `tsc` on the Vite app against the installed declarations (skipLibCheck off), then
@@ -17,12 +17,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** Where the tarball, the installed consumer and its builds go (git-ignored, like every dist-*). */
-export const FIXTURES_DIR = join(root, 'dist-package-fixtures');
+/**
+ * Where the tarball, the installed consumer and its builds go: outside the repository, so the
+ * consumer resolves nothing from it (not the repository's node_modules, not its tsconfig.json).
+ */
+export const FIXTURES_DIR = join(tmpdir(), 'marginalia-package-fixtures');
 /** The consumer apps, each built to `<app>/dist`. */
 export const APPS = ['vite-app', 'react-app'];
 
