@@ -52,7 +52,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const text = (v: unknown, max: number): v is string => typeof v === 'string' && v.trim().length > 0 && v.length <= max;
 
 /** Lesson slugs and question ids: lower-case letters, digits and dashes. */
-export const SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
+const SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
 const CARD_KEY = /^[a-z0-9][a-z0-9-]{0,63}:[^\s]{1,400}$/;
 const ANCHOR = /^[A-Za-z][\w-]{0,120}$/;
 const MAX_QUESTIONS = 500;

@@ -14,7 +14,7 @@
  *   never reviewed counting 0. A lesson known cold (R = 1) keeps FLOOR, so it still comes up;
  * - then one of that lesson's questions of that difficulty, uniformly; no question twice.
  *
- * The grade (GRADE_RULE): with f = points covered / rubric points, f < 0.5 → Again, f < 0.75 →
+ * The grade: with f = points covered / rubric points, f < 0.5 → Again, f < 0.75 →
  * Hard, f < 1 → Good, every point → Easy. Each card the question links to gets one review.
  */
 import { createRng, randInt, uniform } from './rng.ts';
@@ -28,10 +28,9 @@ export const SESSION_MINUTES = [20, 45, 60] as const;
 /** The minutes a question is expected to take, by difficulty. */
 export const QUESTION_MINUTES: Readonly<Record<Difficulty, number>> = { easy: 3, medium: 5, hard: 8 };
 /** The share of each difficulty among a session's questions. */
-export const DIFFICULTY_MIX: Readonly<Record<Difficulty, number>> = { easy: 0.3, medium: 0.45, hard: 0.25 };
+const DIFFICULTY_MIX: Readonly<Record<Difficulty, number>> = { easy: 0.3, medium: 0.45, hard: 0.25 };
 /** The weight of a lesson whose cards are all recalled for sure (one never studied weighs 1). */
 export const FLOOR = 0.15;
-export const GRADE_RULE = 'under half the points: Again; under three quarters: Hard; short of all: Good; all: Easy';
 
 /** A drawn question with its lesson: what the element shows and the `mock-question` event carries. */
 export interface DrawnQuestion extends QaQuestion {
@@ -134,7 +133,7 @@ export function coveredPoints(indices: Iterable<unknown>, points: number): numbe
   return [...new Set(ok)].sort((a, b) => a - b);
 }
 
-/** The FSRS grade for `covered` of `points` rubric points (GRADE_RULE). */
+/** The FSRS grade for `covered` of `points` rubric points (the rule is in the module comment). */
 export function gradeFor(covered: number, points: number): Rating {
   const f = points > 0 ? covered / points : 0;
   return f >= 1 ? 4 : f >= 0.75 ? 3 : f >= 0.5 ? 2 : 1;

@@ -339,7 +339,7 @@ export class MockInterview extends LitElement {
 
   /** Loads the questions in scope and the mock history (again when `lessons` changed). False: a message says why not. */
   private async ensureLoaded(): Promise<boolean> {
-    const key = this.lessons ?? '';
+    const key = this.lessons ?? '\u0000whole track';
     if (!this.loading || this.loadedFor !== key) {
       this.loadedFor = key;
       this.loading = this.load();

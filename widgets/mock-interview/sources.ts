@@ -38,12 +38,16 @@ async function getJson(url: URL, what: string): Promise<unknown> {
 }
 
 async function lessonQuestions(root: URL, slug: string, qa: string | null): Promise<QaLesson> {
-  const url = qa ? new URL(qa.replace(/^\//, ''), root) : new URL(`decks/qa/${slug}.json`, root);
+  // Site-relative URLs (`/decks/qa/x.json`, base path included) resolve against the site's origin.
+  const url = qa ? new URL(qa, root) : new URL(`decks/qa/${slug}.json`, root);
   const what = `lesson "${slug}" (its questions, ${url.pathname})`;
+  // Answers are rendered as HTML, so they must come from this site (as trusted decks do).
+  if (url.origin !== root.origin || !url.pathname.startsWith(root.pathname))
+    throw new Error(`The questions of lesson "${slug}" are not on this site (${url.href}), so they are left out.`);
   const parsed = parseQaLesson(await getJson(url, what), slug);
   if ('error' in parsed) throw new Error(`The questions of lesson "${slug}" cannot be used: the file ${parsed.error}.`);
   const lesson = parsed.value;
-  return { ...lesson, url: new URL(lesson.url.replace(/^\//, ''), root).href };
+  return { ...lesson, url: new URL(lesson.url, root).href };
 }
 
 /**

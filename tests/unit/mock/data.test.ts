@@ -50,7 +50,7 @@ describe('parseQaLesson', () => {
       [(v) => (v.url = 'javascript:alert(1)'), /no valid "url"/],
       [(v) => (v.url = '//evil.example/'), /no valid "url"/],
       [(v) => delete v.title, /no "title"/],
-      [(v) => (v.questions = 'none'), /no "questions" list/],
+      [(v) => ((v as Record<string, unknown>).questions = 'none'), /no "questions" list/],
     ];
     for (const [spoil, message] of cases) {
       const v = good();
