@@ -3,12 +3,14 @@
  * `package` of `npm test`) packs the repository, installs the tarball into tests/fixtures/package
  * and builds its two apps with Vite and no config. Here each build is served on its own port and
  * driven in Chromium: the plain Vite app (trainer, calculator, quiz; custom-elements.json against
- * the live elements) and the React 19 app (render, new props, unmount, mount again).
+ * the live elements; the same app under `vite dev`) and the React 19 app (render, new props,
+ * unmount, mount again).
  */
 import { test, expect, type Locator, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createSiteServer } from '../../scripts/serve.mjs';
 import { FIXTURES_DIR } from '../../scripts/package/fixtures.mjs';
 import { ready, type TrainerApi } from './support/lora-trainer.ts';
@@ -191,6 +193,51 @@ test.describe('in a Vite app', () => {
       }, d.tagName);
       expect(observed, `<${d.tagName}>`).toEqual((d.attributes ?? []).map((a) => a.name).sort());
     }
+  });
+});
+
+test.describe('in a Vite app under `vite dev`', () => {
+  test.describe.configure({ timeout: 120_000 });
+  let server: ChildProcess | undefined;
+  let base = '';
+  test.beforeAll(async () => {
+    const app = join(APP, 'vite-app');
+    if (!existsSync(join(app, 'index.html')))
+      throw new Error('No Vite app: run `node scripts/package/fixtures.mjs` first (npm test does).');
+    // The dev server pre-bundles the package's dependencies: the worker and wasm URLs must survive it.
+    const { FORCE_COLOR: _colour, ...env } = process.env;
+    server = spawn(
+      process.execPath,
+      [resolve('node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', '0', '--strictPort'],
+      { cwd: app, stdio: ['ignore', 'pipe', 'inherit'], env: { ...env, NO_COLOR: '1' } },
+    );
+    base = await new Promise<string>((ok, fail) => {
+      let out = '';
+      server!.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+        if (url) ok(url[0]);
+      });
+      server!.once('exit', (code) => fail(new Error(`vite dev exited (${code}): ${out}`)));
+    });
+  });
+  test.afterAll(() => {
+    server?.kill();
+  });
+
+  test('the trainer trains in its worker with the wasm kernels, the calculator computes', async ({ page }) => {
+    const { errors, events } = await record(page);
+    await page.goto(base);
+    const trainer = page.locator('lora-trainer');
+    await ready(trainer);
+    expect(await trainer.evaluate(async (e) => (await (e as TrainerApi).train(5)).step)).toBe(5);
+    const backend = await events('lora-backend');
+    expect(backend[0]?.detail).toMatchObject({ backend: 'cpu', host: 'worker' });
+    expect(String(backend[0]?.detail['reason'])).toContain('WebAssembly SIMD kernels');
+    const calc = page.locator('peft-calculator');
+    await calc.scrollIntoViewIfNeeded();
+    expect(await trainable(calc)).toBe(8_388_608);
+    expect(errors).toEqual([]);
   });
 });
 
