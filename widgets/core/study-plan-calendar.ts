@@ -30,7 +30,7 @@ export const weekdayOf = (day: number): Weekday => WEEKDAYS[(((day + 3) % 7) + 7
 /** Seconds one review takes before there is a measurement (a card read, recalled, checked, graded). */
 export const DEFAULT_SECONDS_PER_REVIEW = 20;
 /** Reviews with a duration needed before the measurement replaces the default. */
-export const MIN_MEASURED_REVIEWS = 10;
+const MIN_MEASURED_REVIEWS = 10;
 /** The measurement looks at this many of the latest timed reviews. */
 const RECENT_REVIEWS = 200;
 /** Durations outside 2 s … 3 min are a click-through or a walk away, not a review's pace. */

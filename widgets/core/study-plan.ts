@@ -20,7 +20,8 @@
  *    more review still lifts the day's recall to the target.
  * Load balancing (Anki's load balancer is the model): a review may move 1 day (intervals of
  * 3–6 days) or 2 days (7 and more) earlier, or later only while its predicted recall stays
- * within 2 points of the scheduler's retention; never onto a day off. Days off carry no cards at all.
+ * within 2 points of the scheduler's retention; never onto a day off. Cards already overdue may
+ * spread over today and the next two days. Days off carry no cards at all.
  */
 import { retrievability, type MemoryState, type Scheduler } from './srs-schedule.ts';
 import type { PlanSettings } from './srs-profile.ts';
@@ -110,6 +111,8 @@ export function emptyPlan(message: string, secondsPerReview = 0): StudyPlan {
 const NOON = DAY_MS / 2;
 /** How far below the scheduler's retention a review moved later by the balancer may let recall fall. */
 const LATE_SLACK = 0.02;
+/** Days after today over which cards already overdue may be spread. */
+const OVERDUE_SPREAD = 2;
 /** Same-day views at most (learning steps). */
 const MAX_VIEWS = 4;
 
@@ -224,6 +227,9 @@ class Layout {
       }
       return { floor, lo, hi: this.n - 1, pref: this.n - 1, extra: true };
     }
+    // A backlog (cards already overdue) may spread over today and the next two days.
+    if (this.slotOf(s.due) < 0)
+      return { floor, lo: 0, hi: Math.min(this.n - 1, OVERDUE_SPREAD), pref: 0, extra: false };
     const interval = nat - Math.max(day, this.slotOf(s.lastReview ?? this.now));
     const delta = interval <= 2 ? 0 : interval < 7 ? 1 : 2;
     let hi = nat;

@@ -7,8 +7,8 @@
  */
 import { WEEKDAYS, isIsoDate, type PlanSettings, type Weekday } from '../core/srs-profile.ts';
 
-export const DEFAULT_MINUTES = 30;
-export const DEFAULT_TARGET = 0.9;
+const DEFAULT_MINUTES = 30;
+const DEFAULT_TARGET = 0.9;
 
 /** The attributes as the element has them (null: not set). */
 export interface PlanAttributes {

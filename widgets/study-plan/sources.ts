@@ -18,7 +18,7 @@ export interface TrackLesson {
 const SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
 
 /** The site root the module was served from (the folder above /widgets/). */
-export function siteRoot(moduleUrl: string = import.meta.url): URL {
+function siteRoot(moduleUrl: string = import.meta.url): URL {
   const u = new URL(moduleUrl);
   const i = u.pathname.lastIndexOf('/widgets/');
   return new URL(i >= 0 ? u.pathname.slice(0, i + 1) : './', u);

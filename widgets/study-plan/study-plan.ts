@@ -92,6 +92,8 @@ export class StudyPlanElement extends LitElement {
 
   private data: PlanData | undefined;
   private loading: Promise<void> | undefined;
+  /** Bumped on disconnect: a load started before it closes what it opened. */
+  private loads = 0;
   /** Loading started once (the element came near the viewport): a reconnect loads again at once. */
   private started = false;
   private stored: PlanSettings | null = null;
@@ -129,11 +131,17 @@ export class StudyPlanElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.release();
+  }
+
+  /** Closes the channel and the store; a load in flight closes what it opens. */
+  private release(): void {
     this.channel?.close();
     this.channel = undefined;
     this.data?.store.close();
     this.data = undefined;
     this.loading = undefined;
+    this.loads += 1;
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -142,7 +150,7 @@ export class StudyPlanElement extends LitElement {
     if (cleared.length)
       this.edits = Object.fromEntries(Object.entries(this.edits).filter(([k]) => !cleared.includes(k as Field)));
     if (changed.has('namespace') && this.data && this.data.store.namespace !== this.ns()) {
-      this.disconnectedCallback();
+      this.release();
       void this.load();
     }
   }
@@ -167,17 +175,20 @@ export class StudyPlanElement extends LitElement {
 
   private load(): Promise<void> {
     this.started = true;
+    const mine = this.loads;
     this.loading ??= (async () => {
       try {
         const data = await openPlanData(this.ns());
-        if (!this.isConnected) return data.store.close(); // removed while loading: reconnecting loads again
+        // Removed (or reloading for another namespace) meanwhile: a newer load takes over.
+        if (!this.isConnected || this.loads !== mine) return data.store.close();
         this.data = data;
         this.stored = (await data.store.profile()).plan;
         this.listen();
         await this.recompute();
       } catch (e) {
-        this.loading = undefined;
-        this.publish(emptyPlan(`Could not make a plan: ${e instanceof Error ? e.message : String(e)}`));
+        if (this.loads === mine) this.loading = undefined;
+        this.error = `Could not make a plan: ${e instanceof Error ? e.message : String(e)}`;
+        this.publish(emptyPlan(this.error));
       }
     })();
     return this.loading;
@@ -217,8 +228,10 @@ export class StudyPlanElement extends LitElement {
     if (!s.interviewDate) return this.publish(emptyPlan('Choose your interview date to see your plan.'));
     const known = new Set(data.track.map((l) => l.slug));
     const unknown = s.lessons?.find((l) => !known.has(l));
-    if (unknown)
-      return this.publish(emptyPlan(`Unknown lesson "${unknown}": the track's lessons are ${[...known].join(', ')}.`));
+    if (unknown) {
+      this.error = `Unknown lesson "${unknown}": the track's lessons are ${[...known].join(', ')}.`;
+      return this.publish(emptyPlan(this.error));
+    }
     let cards: PlanCard[];
     let plan: StudyPlan;
     try {
@@ -236,6 +249,8 @@ export class StudyPlanElement extends LitElement {
       }
     }
     if (plan.days.length && data.store.persistent) saveToday(localStore(), this.ns(), s.interviewDate, plan.days);
+    // No days: a setting the core refused (a past date…) or a failure; it is said as an alert.
+    if (!plan.days.length) this.error = plan.message;
     this.publish(plan);
   }
 
