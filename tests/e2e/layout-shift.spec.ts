@@ -16,7 +16,7 @@ const MAX_SHIFT = 0.02;
  */
 const MAX_DOM_ELEMENTS = 4_000;
 
-type Shift = { value: number; sources: string[] };
+type Shift = { value: number; at: number; sources: string[] };
 
 async function scrollThrough(page: Page): Promise<void> {
   for (let y = 0; ;) {
@@ -33,7 +33,16 @@ async function scrollThrough(page: Page): Promise<void> {
         const r = el.getBoundingClientRect();
         return r.bottom > -400 && r.top < innerHeight + 400;
       });
-      await Promise.all(near.map((el) => customElements.whenDefined(el.localName)));
+      // Defined, or its module failed (the widget loader marks it; the test then fails saying so).
+      const settled = (el: Element) =>
+        new Promise<void>((resolve) => {
+          if (el.hasAttribute('data-mg-load-error')) return resolve();
+          void customElements.whenDefined(el.localName).then(() => resolve());
+          new MutationObserver((_, o) => (o.disconnect(), resolve())).observe(el, {
+            attributeFilter: ['data-mg-load-error'],
+          });
+        });
+      await Promise.all(near.map(settled));
       await Promise.all(near.map((el) => (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete));
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     });
@@ -45,18 +54,22 @@ async function shifts(page: Page): Promise<Shift[]> {
     () =>
       new Promise<Shift[]>((resolve) => {
         const out: Shift[] = [];
-        const describe = (n: Node | null) =>
+        const name = (n: Node | null) =>
           n instanceof Element
             ? `${n.localName}${n.id ? '#' + n.id : ''}${n.classList.length ? '.' + [...n.classList].join('.') : ''}`
-            : String(n?.nodeName);
+            : String(n?.nodeName ?? 'node in a shadow root or removed');
+        const rect = (r: DOMRectReadOnly) =>
+          `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}x${Math.round(r.height)}`;
+        const describe = (s: { node: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }) =>
+          `${name(s.node)}${s.node?.parentNode instanceof Element ? ' in ' + name(s.node.parentNode) : ''}: ${rect(s.previousRect)} -> ${rect(s.currentRect)}`;
         new PerformanceObserver((list, observer) => {
           for (const e of list.getEntries() as (PerformanceEntry & {
             value: number;
             hadRecentInput: boolean;
-            sources?: { node: Node | null }[];
+            sources?: { node: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[];
           })[]) {
             if (!e.hadRecentInput)
-              out.push({ value: e.value, sources: (e.sources ?? []).map((s) => describe(s.node)) });
+              out.push({ value: e.value, at: Math.round(e.startTime), sources: (e.sources ?? []).map(describe) });
           }
           observer.disconnect();
           resolve(out);
@@ -75,6 +88,10 @@ for (const path of builtPages().filter((p) => p !== '/404.html')) {
     await page.waitForLoadState('load');
     await scrollThrough(page);
     await page.waitForLoadState('networkidle');
+    const failed = await page.$$eval('[data-mg-load-error]', (els) =>
+      els.map((el) => `${el.localName}: ${el.getAttribute('data-mg-load-error')}`),
+    );
+    expect(failed, `${path}: widget modules that did not load`).toEqual([]);
     const list = await shifts(page);
     const total = list.reduce((s, x) => s + x.value, 0);
     expect(total, `${path}: ${JSON.stringify(list)}`).toBeLessThanOrEqual(MAX_SHIFT);
