@@ -114,8 +114,14 @@ test.describe('<lora-trainer> predictions', () => {
     await section(el, 'rank-one-loss').getByRole('button', { name: 'Commit and run' }).click();
     await expect(section(el, 'rank-one-loss').getByRole('status')).toHaveText('Type a number.');
 
-    const axe = await new AxeBuilder({ page }).include('lora-trainer#trainer').withTags(AXE_TAGS).analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    // Axe over the open, the right and the wrong outcome, in both colour schemes.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const axe = await new AxeBuilder({ page }).include('lora-trainer#trainer').withTags(AXE_TAGS).analyze();
+      expect(axe.violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' '))}`)).toEqual(
+        [],
+      );
+    }
 
     // A bad value set as the property: its message, no predictions, nothing thrown.
     await el.evaluate((e) => ((e as TrainerApi).predict = '[{"measure": '));

@@ -347,6 +347,25 @@ export function labelOf(p: Prediction, value: PredictionValue): string {
   return p.choices.find((c) => c.value === value)?.label ?? String(value);
 }
 
+/**
+ * One sentence per prediction whose `deck`/`card` names no card of `decks` (deck id → its card
+ * ids): the site's build checks the lessons' links with it.
+ */
+export function unknownCards(
+  predictions: readonly Prediction[],
+  decks: ReadonlyMap<string, ReadonlySet<string>>,
+): string[] {
+  const out: string[] = [];
+  for (const p of predictions) {
+    if (!p.cardKey) continue;
+    const [deck, card] = [p.cardKey.slice(0, p.cardKey.indexOf(':')), p.cardKey.slice(p.cardKey.indexOf(':') + 1)];
+    if (!decks.has(deck)) out.push(`prediction "${p.id}" links deck "${deck}", which does not exist.`);
+    else if (!decks.get(deck)!.has(card))
+      out.push(`prediction "${p.id}" links card "${card}", which deck "${deck}" does not have.`);
+  }
+  return out;
+}
+
 /** Reviews an hour long are someone who walked away (srs-log.ts caps durations the same). */
 const MAX_DURATION = 3_600_000;
 

@@ -1,25 +1,21 @@
 /**
- * Predict, then run: `<lora-trainer>`'s `predict` attribute as a reactive controller. It parses
- * the attribute (widgets/core/predictions.ts), keeps each prediction's answer and outcome, and on
+ * Predict, then run: `<lora-trainer>`'s `predict` attribute as a reactive controller. Once the
+ * attribute is set it loads predict-feature.ts, parses the attribute with it
+ * (widgets/core/predictions.ts), keeps each prediction's answer and outcome, and on
  * a commit runs the prediction's measure (predict-runs.ts, loaded then), fires `lora-prediction`
  * and, for a prediction linked to a card, logs the outcome as that card's review (predict-log.ts,
- * loaded with the first linked outcome). panels/predict.ts draws it from `view`.
+ * loaded with the first linked outcome). panels/predict.ts draws it (`render()`).
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import {
-  evaluate,
-  isCorrect,
-  parsePredictions,
-  predictionReview,
-  readPredicted,
-  type Evaluation,
-  type Prediction,
-  type PredictionValue,
-} from '../core/predictions.ts';
+import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { Prediction, PredictionValue } from '../core/predictions.ts';
 import type { ResolvedConfig } from '../core/trainer.ts';
 import type { RemoteSession } from '../engine/types.ts';
 import { LoraErrorEvent, LoraPredictionEvent } from './events.ts';
 import type { SweepRun } from './lab-common.ts';
+import type { PredictionState, PredictView } from './predict-state.ts';
+
+/** The parsing, scoring and panel, loaded when the element first asks a question. */
+type Feature = (typeof import('./predict-feature.ts'))['predictFeature'];
 
 /** What the controller needs of the element. */
 export interface PredictHost extends ReactiveControllerHost, EventTarget {
@@ -32,32 +28,14 @@ export interface PredictHost extends ReactiveControllerHost, EventTarget {
 /** Runs `fn` on the lab's `aux` trainer with the settings in effect (LoraLab.experiment). */
 type Experiment = <T>(fn: (aux: RemoteSession, c: ResolvedConfig) => Promise<T>) => Promise<T>;
 
-export interface PredictionState {
-  /** The choice's value as text, or the typed number. */
-  given: string;
-  status: 'open' | 'running' | 'done' | 'failed';
-  /** While running: what the run does; when failed, or the answer is unreadable: why. */
-  message: string;
-  outcome: (Evaluation & { predicted: PredictionValue; correct: boolean }) | null;
-  /** The sentence about the card review the outcome was logged as ('' when none). */
-  logged: string;
-}
-
-/** What panels/predict.ts draws from, and the actions its controls call. */
-export interface PredictView {
-  readonly predictions: readonly Prediction[];
-  state(id: string): Readonly<PredictionState>;
-  answer(id: string, given: string): void;
-  commit(id: string): void;
-  again(id: string): void;
-}
-
 const fresh = (): PredictionState => ({ given: '', status: 'open', message: '', outcome: null, logged: '' });
 
 export class PredictController implements ReactiveController, PredictView {
   private readonly host: PredictHost;
   private readonly experiment: Experiment;
   private source: unknown = undefined;
+  private feature: Feature | null = null;
+  private loading: Promise<void> | null = null;
   private parsed: { predictions: Prediction[]; errors: string[] } = { predictions: [], errors: [] };
   private states = new Map<string, PredictionState>();
   /** When the questions were first shown (a review's duration counts from there). */
@@ -81,7 +59,33 @@ export class PredictController implements ReactiveController, PredictView {
   hostUpdate(): void {
     if (this.host.predict === this.source) return;
     this.source = this.host.predict;
-    this.parsed = parsePredictions(this.source);
+    const empty = this.source === null || this.source === undefined || this.source === '';
+    if (this.feature) this.parse(this.feature);
+    else if (!empty) this.load();
+  }
+
+  /** The questions asked, or nothing. */
+  render(): TemplateResult | typeof nothing {
+    return this.feature && this.parsed.predictions.length ? this.feature.renderPredictions(this) : nothing;
+  }
+
+  private load(): void {
+    this.loading ??= import('./predict-feature.ts').then(
+      ({ predictFeature: f }) => {
+        this.feature = f;
+        this.parse(f);
+        this.host.requestUpdate();
+      },
+      (e: unknown) => {
+        this.loading = null;
+        this.parsed = { predictions: [], errors: [`The predictions could not load (${String(e)}).`] };
+        this.host.requestUpdate();
+      },
+    );
+  }
+
+  private parse(f: Feature): void {
+    this.parsed = f.parsePredictions(this.source);
     // A prediction that is still asked keeps its answer and outcome.
     const keep = new Map<string, PredictionState>();
     for (const p of this.parsed.predictions) keep.set(p.id, this.states.get(p.id) ?? fresh());
@@ -110,8 +114,9 @@ export class PredictController implements ReactiveController, PredictView {
   commit(id: string): void {
     const p = this.parsed.predictions.find((x) => x.id === id);
     const s = this.states.get(id);
-    if (!p || !s || s.status !== 'open') return;
-    const read = readPredicted(p, s.given);
+    const f = this.feature;
+    if (!p || !s || !f || s.status !== 'open') return;
+    const read = f.readPredicted(p, s.given);
     if ('error' in read) {
       s.message = read.error;
       this.host.requestUpdate();
@@ -120,10 +125,10 @@ export class PredictController implements ReactiveController, PredictView {
     s.status = 'running';
     s.message = 'Starting the run…';
     this.host.requestUpdate();
-    void this.run(p, s, read.value);
+    void this.run(f, p, s, read.value);
   }
 
-  private async run(p: Prediction, s: PredictionState, predicted: PredictionValue): Promise<void> {
+  private async run(f: Feature, p: Prediction, s: PredictionState, predicted: PredictionValue): Promise<void> {
     const status = (text: string) => ((s.message = text), this.host.requestUpdate());
     let outcome: PredictionState['outcome'];
     try {
@@ -133,8 +138,8 @@ export class PredictController implements ReactiveController, PredictView {
         rankSweep: (o) => this.host.rankSweep(o),
         status,
       });
-      const e = evaluate(p, run);
-      outcome = { ...e, predicted, correct: isCorrect(p, predicted, e.actual) };
+      const e = f.evaluate(p, run);
+      outcome = { ...e, predicted, correct: f.isCorrect(p, predicted, e.actual) };
     } catch (e) {
       const message = `The run for “${p.question}” failed: ${e instanceof Error ? e.message : String(e)}.`;
       [s.status, s.message] = ['failed', message];
@@ -147,14 +152,14 @@ export class PredictController implements ReactiveController, PredictView {
     this.host.dispatchEvent(new LoraPredictionEvent({ id: p.id, predicted, actual, correct }));
     this.host.requestUpdate();
     void this.focusOutcome(p.id);
-    if (p.cardKey) await this.log(p, s);
+    if (p.cardKey) await this.log(f, p, s);
   }
 
-  private async log(p: Prediction, s: PredictionState): Promise<void> {
+  private async log(f: Feature, p: Prediction, s: PredictionState): Promise<void> {
     try {
       const { logReview, newEntryId } = await import('./predict-log.ts');
       const now = Date.now();
-      const review = predictionReview(p, s.outcome!, { id: newEntryId(now), now, shownAt: this.shownAt });
+      const review = f.predictionReview(p, s.outcome!, { id: newEntryId(now), now, shownAt: this.shownAt });
       s.logged = review ? await logReview(review) : '';
     } catch (e) {
       s.logged = `The outcome could not be counted as practice (${e instanceof Error ? e.message : String(e)}).`;

@@ -15,6 +15,7 @@ import {
   parsePredictions,
   predictionReview,
   readPredicted,
+  unknownCards,
   type Prediction,
 } from '../../../widgets/core/predictions.ts';
 import { parseLogEntry } from '../../../widgets/core/srs-log.ts';
@@ -267,5 +268,21 @@ describe('predictionReview: the outcome as a review of the linked card', () => {
     const o = { predicted: 1, actual: 1, correct: true };
     expect(predictionReview(p, o, { ...at, shownAt: 0 })!.duration).toBe(3_600_000);
     expect(predictionReview(p, o, { ...at, shownAt: at.now + 5 })!.duration).toBe(0);
+  });
+});
+
+describe('unknownCards: the build’s check of the lessons’ links', () => {
+  it('names the prediction and the missing deck or card; linked cards that exist and unlinked predictions pass', () => {
+    const { predictions } = parsePredictions([
+      { id: 'ok', measure: 'final-loss', deck: 'lora-peft', card: 'overfit-rank' },
+      { id: 'free', measure: 'final-loss' },
+      { id: 'no-card', measure: 'final-loss', deck: 'lora-peft', card: 'nope' },
+      { id: 'no-deck', measure: 'final-loss', deck: 'qlora-x', card: 'overfit-rank' },
+    ]);
+    const decks = new Map([['lora-peft', new Set(['overfit-rank', 'param-count'])]]);
+    expect(unknownCards(predictions, decks)).toEqual([
+      'prediction "no-card" links card "nope", which deck "lora-peft" does not have.',
+      'prediction "no-deck" links deck "qlora-x", which does not exist.',
+    ]);
   });
 });

@@ -6,7 +6,7 @@
 import type { Matrix } from '../../core/matrix.ts';
 import type { Download } from '../controllers/downloads.ts';
 import type { Invariants, LabView } from '../lab-common.ts';
-import type { PredictView } from '../predict.ts';
+import type { TemplateResult, nothing } from 'lit';
 import type { AttributeName, PitfallId, Settings, SettingsError } from '../settings.ts';
 
 export type Tab = 'story' | 'sweep' | 'adapters' | 'pitfalls' | 'peft';
@@ -95,8 +95,8 @@ export interface PanelContext {
   readonly written: Partial<Record<AttributeName, string | null>>;
   readonly ui: UiState;
   readonly act: Actions;
-  /** The questions of the `predict` attribute, their answers and outcomes. */
-  readonly predict: PredictView;
+  /** The questions of the `predict` attribute (drawn by their own module, loaded with them). */
+  readonly predict: { render(): TemplateResult | typeof nothing };
 }
 
 /** What the paint functions need: what the panels rendered from, and the page's layout and theme. */

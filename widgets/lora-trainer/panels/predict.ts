@@ -5,7 +5,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { MERGE_BANDS, TAIL_STEPS, labelOf, type Prediction } from '../../core/predictions.ts';
 import { fmt } from '../charts.ts';
-import type { PredictionState, PredictView } from '../predict.ts';
+import type { PredictionState, PredictView } from '../predict-state.ts';
 import { count, pct } from './context.ts';
 
 /** Enter in any of the form's inputs commits (radios do not submit a form by themselves). */

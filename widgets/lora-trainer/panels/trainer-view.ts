@@ -6,7 +6,6 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { AnatomyCache, paintAnatomy, renderAnatomy } from './anatomy.ts';
 import type { PaintContext, PanelContext } from './context.ts';
 import { paintLearning, renderLearning } from './learning.ts';
-import { renderPredictions } from './predict.ts';
 import { renderSettings } from './settings-form.ts';
 import { paintSweep } from './sweep.ts';
 import { renderTabs } from './tabs.ts';
@@ -16,8 +15,7 @@ import { renderHead, renderReadouts, renderToolbar } from './toolbar.ts';
 export function renderTrainer(x: PanelContext, anatomy: AnatomyCache, announce: string): TemplateResult {
   const controls = x.settings.controls;
   return html`<div class="root" part="root" data-controls=${controls}>
-    ${renderHead(x)} ${renderPredictions(x.predict)} ${controls !== 'none' ? renderToolbar(x) : nothing}
-    ${renderReadouts(x)}
+    ${renderHead(x)} ${x.predict.render()} ${controls !== 'none' ? renderToolbar(x) : nothing} ${renderReadouts(x)}
     <div class="main ${controls === 'full' ? 'with-settings' : ''}">
       ${renderLearning(x)} ${controls !== 'none' ? renderSettings(x) : nothing}
     </div>
