@@ -24,4 +24,10 @@ export const WIDGET_CATALOG = [
     blurb: 'What LoRA, QLoRA and full fine-tuning cost on real models: parameters, file size, memory.',
     example: '<peft-calculator model="llama2-7b" rank="8"></peft-calculator>',
   },
+  {
+    tag: 'lora-lm',
+    name: 'Hot-swap language model',
+    blurb: 'A tiny language model with a frozen base: train two LoRA adapters in your browser, swap, merge, compare.',
+    example: '<lora-lm prompt="The adapter " seed="1"></lora-lm>',
+  },
 ] as const;

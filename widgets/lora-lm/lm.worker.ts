@@ -1,0 +1,44 @@
+/**
+ * The page's language-model worker (client.ts starts it, shared by every `<lora-lm>` on the
+ * page): it says `ready`, then answers requests with the sessions of host.ts, on the CPU kernels
+ * (WebAssembly SIMD where the page allows it, widgets/wasm/load.ts), loaded once.
+ */
+import { workerScope } from '../shared/worker-scope.ts';
+import { yieldToEventLoop } from '../engine/slicer.ts';
+import { loadCpuKernels } from '../wasm/load.ts';
+import { LmHost } from './host.ts';
+import { parseRequest, toWireError, type LmMessage } from './protocol.ts';
+
+const scope = workerScope();
+const post = (message: LmMessage, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
+let kernels: ReturnType<typeof loadCpuKernels> | null = null;
+
+const host = new LmHost({
+  loadKernels: (url) => (kernels ??= loadCpuKernels(url)),
+  fetchBytes: async (url) => {
+    const response = await fetch(url, { credentials: 'omit' });
+    if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
+    return new Uint8Array(await response.arrayBuffer());
+  },
+  now: () => performance.now(),
+  yieldNow: yieldToEventLoop,
+  sliceMs: 40,
+});
+
+scope.addEventListener('message', (event: MessageEvent) => {
+  const req = parseRequest(event.data);
+  if (!req) return;
+  const progress = (step: number, loss: number, stepsPerSecond: number): void =>
+    post({ kind: 'progress', id: req.id, step, loss, stepsPerSecond });
+  Promise.resolve()
+    .then(() => host.handle(req.session, req.op, req.args, progress))
+    .then(
+      (result) => {
+        const bytes = (result as { bytes?: unknown } | null)?.bytes;
+        post({ kind: 'response', id: req.id, ok: true, result }, bytes instanceof Uint8Array ? [bytes.buffer] : []);
+      },
+      (error: unknown) => post({ kind: 'response', id: req.id, ok: false, error: toWireError(error) }),
+    );
+});
+
+post({ kind: 'ready' });
