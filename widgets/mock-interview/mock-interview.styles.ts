@@ -5,9 +5,6 @@ import { hostStyles } from '../shared/host-styles.ts';
 export const styles = [
   hostStyles,
   css`
-    :host {
-      max-width: 48rem;
-    }
     h2 {
       font-size: 1.2em;
       margin: 0.25em 0 0.5em;
