@@ -30,4 +30,17 @@ export const WIDGET_CATALOG = [
     blurb: 'A tiny language model with a frozen base: train two LoRA adapters in your browser, swap, merge, compare.',
     example: '<lora-lm prompt="The adapter " seed="1"></lora-lm>',
   },
+  {
+    tag: 'study-plan',
+    name: 'Study plan',
+    blurb:
+      'A plan to your interview date: new cards, reviews and minutes for each day, and your predicted recall on the day.',
+    example: '<study-plan interview-date="2027-03-01" minutes-per-day="30" days-off="sunday"></study-plan>',
+  },
+  {
+    tag: 'mock-interview',
+    name: 'Mock interview',
+    blurb: 'A timed mock interview: questions from the lessons, rubrics to tick, the score fed into your reviews.',
+    example: '<mock-interview minutes="20" lessons="qlora lora-peft"></mock-interview>',
+  },
 ] as const;
