@@ -21,10 +21,10 @@ import { createOptimizer, optimizerStep, type Optimizer } from './optim.ts';
 import { createRng, randInt, type Rng } from './rng.ts';
 
 /** Share of a corpus used for training; the rest is held out for `heldOutPositions`. */
-export const TRAIN_SHARE = 0.9;
+const TRAIN_SHARE = 0.9;
 
 /** The end of the training range of a corpus of `n` tokens. */
-export function splitPoint(n: number): number {
+function splitPoint(n: number): number {
   return Math.max(2, Math.floor(n * TRAIN_SHARE));
 }
 

@@ -100,7 +100,7 @@ export function baseParamCount(s: CharLmShape): number {
 }
 
 /** Checks a shape (throws RangeError naming the field). */
-export function checkShape(s: CharLmShape): void {
+function checkShape(s: CharLmShape): void {
   if (s.vocab.length < 2 || s.vocab.length > 254)
     throw new RangeError(`char-lm: vocab has ${s.vocab.length} characters`);
   if (new Set(s.vocab).size !== s.vocab.length) throw new RangeError('char-lm: vocab repeats a character');
@@ -244,7 +244,7 @@ export function applyAdapter(lm: CharLm, adapter: LmAdapter | null): void {
 }
 
 /** The adapter on the layers, if any. */
-export function isMerged(lm: CharLm): boolean {
+function isMerged(lm: CharLm): boolean {
   return lm.layers.some((l) => l.merged);
 }
 
@@ -311,7 +311,7 @@ export function meanLoss(
 }
 
 /** log softmax(z_i)[c], with the row maximum subtracted (loss.ts's form). */
-export function logSoftmaxAt(z: Matrix, i: number, c: number): number {
+function logSoftmaxAt(z: Matrix, i: number, c: number): number {
   const m = z.cols;
   const o = i * m;
   let mu = -Infinity;

@@ -39,7 +39,7 @@ const ALPHA = 16;
 /** Held-out targets per loss measurement. */
 const LOSS_TARGETS = 512;
 /** Most characters a sample may ask for. */
-export const MAX_LENGTH = 2000;
+const MAX_LENGTH = 2000;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$/;
 
 export interface HostEnv {
@@ -63,7 +63,7 @@ interface Slot {
 }
 
 /** A bad argument or state: the message says what to do; nothing was changed. */
-export class LmInputError extends Error {
+class LmInputError extends Error {
   override name = 'LmInputError';
 }
 

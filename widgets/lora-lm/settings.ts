@@ -14,7 +14,7 @@ export interface LmSettings {
   readonly backend: BackendChoice;
 }
 
-export const DEFAULTS: LmSettings = Object.freeze({
+const DEFAULTS: LmSettings = Object.freeze({
   prompt: '',
   seed: 1,
   temperature: 0.8,

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleKernels } from '../../../scripts/build-wasm.mjs';
 import { readSafetensors } from '../../../widgets/core/safetensors.ts';
 import { baseParamCount, LM_VOCAB } from '../../../widgets/core/char-lm.ts';
+import { LM_MODEL_ID } from '../../../widgets/core/char-lm-format.ts';
 import { createSession } from '../../../widgets/core/trainer.ts';
 import { wasmKernels } from '../../../widgets/wasm/cpu-kernels.ts';
 import { LmSession } from '../../../widgets/lora-lm/host.ts';
@@ -51,7 +52,7 @@ describe('the committed checkpoint', () => {
     const { context, embed, hidden, steps, seed } = LM_BASE_CONFIG;
     const V = LM_VOCAB.length + 1;
     expect(file.metadata).toMatchObject({
-      model: 'marginalia/char-lm-v1',
+      model: LM_MODEL_ID,
       vocab: JSON.stringify(LM_VOCAB),
       context: String(context),
       embed: String(embed),
