@@ -6,9 +6,23 @@
 import type { Matrix } from '../core/matrix.ts';
 import { loraParamCounts, multiplyAdds } from '../core/pitfalls.ts';
 import type { ResolvedConfig, TrainerConfig } from '../core/trainer.ts';
-import type { BackendReport, RemoteSession, TensorSnapshot, TrainerState, TrainProgress } from '../engine/types.ts';
+import type {
+  BackendReport,
+  CreateRemoteSession,
+  RemoteSession,
+  TensorSnapshot,
+  TrainerState,
+  TrainProgress,
+} from '../engine/types.ts';
 import type { PitfallId } from './settings.ts';
 import { shapeOf } from './shapes.ts';
+
+/**
+ * The real engine (widgets/engine/client.ts), loaded with the training core when the first
+ * trainer starts: near the viewport, or on the first method call.
+ */
+export const loadEngine: CreateRemoteSession = async (config, options) =>
+  (await import('../engine/client.ts')).createRemoteSession(config, options);
 
 /** Steps per engine call while training (snapshots are taken between chunks). */
 export const CHUNK = 50;

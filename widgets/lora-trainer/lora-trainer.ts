@@ -19,7 +19,7 @@ import { LayoutController } from './controllers/layout.ts';
 import { SettingsInput } from './controllers/settings-input.ts';
 import { UrlStateController } from './controllers/url-state.ts';
 import { LoraBackendEvent, LoraErrorEvent, LoraMergeEvent, LoraRecoverEvent, LoraStepEvent } from './events.ts';
-import { curvesOf, invariantsOf, paramCounts, pitfallResultsOf } from './lab-common.ts';
+import { curvesOf, invariantsOf, loadEngine, paramCounts, pitfallResultsOf } from './lab-common.ts';
 import type { AdapterWeights, Curves, Invariants, PitfallResult, SweepRun } from './lab-common.ts';
 import { LoraLab } from './lab.ts';
 import { PredictController } from './predict.ts';
@@ -37,13 +37,6 @@ import {
   type SettingsError,
 } from './settings.ts';
 import { styles } from './lora-trainer.styles.ts';
-
-/**
- * The real engine (widgets/engine/client.ts), loaded with the training core when the first
- * trainer starts: near the viewport, or on the first method call.
- */
-const loadEngine: CreateRemoteSession = async (config, options) =>
-  (await import('../engine/client.ts')).createRemoteSession(config, options);
 
 export { LoraBackendEvent, LoraErrorEvent, LoraMergeEvent, LoraRecoverEvent, LoraStepEvent };
 export { LoraPredictionEvent } from './events.ts';
@@ -380,6 +373,11 @@ export class LoraTrainer extends LitElement {
   }
 
   // -- lifecycle ------------------------------------------------------------------------------------
+
+  /** The pending render, and once `predict` is set, the render that draws its questions. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    return this.#predict.loaded().then(() => super.getUpdateComplete());
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();

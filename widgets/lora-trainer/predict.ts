@@ -64,6 +64,11 @@ export class PredictController implements ReactiveController, PredictView {
     else if (!empty) this.load();
   }
 
+  /** Settles once the questions' module has loaded (at once when the element asks none). */
+  loaded(): Promise<void> {
+    return this.loading ?? Promise.resolve();
+  }
+
   /** The questions asked, or nothing. */
   render(): TemplateResult | typeof nothing {
     return this.feature && this.parsed.predictions.length ? this.feature.renderPredictions(this) : nothing;
