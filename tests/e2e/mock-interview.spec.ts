@@ -172,16 +172,18 @@ test('a 20-minute session end to end on /mock/: answer, reveal, tick, score; rev
   await m.getByRole('button', { name: 'Another mock interview' }).click();
   await expect(m.getByText(/^Your last mock, on .*: \d+% of the rubric points\.$/)).toBeVisible();
   const second = await m.evaluate(async (el: MockInterview) => {
+    const finished = new Promise<MockSummary>((res) =>
+      el.addEventListener('mock-finished', (e) => res(e.detail.summary), { once: true }),
+    );
     await el.start();
-    let s: MockSummary | null = null;
     while (el.question) {
       await el.score(el.question.rubric.map((_, k) => k));
-      if (!el.next()) s = el.summary ?? null;
+      el.next();
     }
-    return s;
+    return finished;
   });
-  expect(second!.score).toBe(1);
-  expect(second!.previous).toMatchObject({ id: record.id, change: 1 - covered / points });
+  expect(second.score).toBe(1);
+  expect(second.previous).toMatchObject({ id: record.id, change: 1 - covered / points });
   await expect(
     m.getByText(/Your previous mock, on .*: \d+%\. This one: 100%, up \d+ percentage points\./),
   ).toBeVisible();
@@ -379,6 +381,12 @@ test('the countdown speaks politely at half time and at time up, not every secon
   await page.clock.fastForward(11 * 60_000);
   await expect(status).toHaveText('Time is up. Finish this answer, then see your summary.');
   await expect(m.getByRole('timer', { name: 'Time left' })).toHaveText(/over$/);
+  // Out of time, scoring this answer leads to the summary; the cue is not left behind.
+  await m.getByRole('button', { name: 'Reveal the model answer' }).click();
+  await m.getByRole('button', { name: 'Score and finish' }).click();
+  await expect(m.getByRole('heading', { name: 'Your mock interview' })).toBeFocused();
+  await expect(m.locator('.total')).toContainText(/in\s+1 question, 21:\d\d in all\./);
+  await expect(status).toHaveText('');
 });
 
 test('at 360 px every screen fits and axe finds nothing', async ({ browser }) => {

@@ -35,6 +35,7 @@ export class CountdownController implements ReactiveController {
 
   stop(): void {
     this.running = false;
+    this.cue = '';
     this.unlisten();
   }
 

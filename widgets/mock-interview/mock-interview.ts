@@ -445,7 +445,10 @@ export class MockInterview extends LitElement {
           this.checked = next;
           this.requestUpdate();
         },
-        scoreAndNext: () => void this.score([...this.checked]).then(() => this.next()),
+        scoreAndNext: () =>
+          void this.score([...this.checked]).then(() =>
+            this.countdown.remaining() <= 0 ? this.finish() : this.next(),
+          ),
         finish: () => void this.finish(),
       });
     }

@@ -75,13 +75,15 @@ export interface QuestionScreen {
   type(text: string): void;
   reveal(): void;
   toggle(point: number, on: boolean): void;
+  /** Scores the ticked points, then the next question (the summary after the last, or once time is up). */
   scoreAndNext(): void;
   finish(): void;
 }
 
 export function renderQuestion(s: QuestionScreen): TemplateResult {
   const q = s.question;
-  const last = s.index + 1 === s.total;
+  // Past the last question, or out of time: the next step is the summary.
+  const last = s.index + 1 === s.total || s.left <= 0;
   return html`<div class="bar" part="bar">
       <span>Question ${s.index + 1} of ${s.total}</span>
       <progress max=${s.total} .value=${s.index} aria-label="Questions done: ${s.index} of ${s.total}"></progress>
