@@ -77,6 +77,8 @@ export class StudyPlanElement extends LitElement {
     error: { state: true },
     /** The plan, as `plan` returns it. */
     current: { state: true },
+    /** A plan was made from the loaded data (the form shows from then on). */
+    made: { state: true },
   };
   static override styles = studyPlanStyles;
 
@@ -89,6 +91,7 @@ export class StudyPlanElement extends LitElement {
   declare shown: Settings;
   declare error: string;
   declare current: StudyPlan;
+  declare made: boolean;
 
   private data: PlanData | undefined;
   private loading: Promise<void> | undefined;
@@ -115,6 +118,7 @@ export class StudyPlanElement extends LitElement {
     this.shown = baseSettings(null);
     this.error = '';
     this.current = emptyPlan('Reading your progress…');
+    this.made = false;
     new NearViewportController(this, () => void this.load());
   }
 
@@ -140,6 +144,7 @@ export class StudyPlanElement extends LitElement {
     this.channel = undefined;
     this.data?.store.close();
     this.data = undefined;
+    this.made = false;
     this.loading = undefined;
     this.loads += 1;
   }
@@ -255,6 +260,7 @@ export class StudyPlanElement extends LitElement {
   }
 
   private publish(plan: StudyPlan): void {
+    this.made = !!this.data;
     this.current = plan;
     this.dispatchEvent(new PlanChangeEvent({ plan }));
   }
@@ -314,13 +320,19 @@ export class StudyPlanElement extends LitElement {
 
   override render(): TemplateResult {
     const plan = this.current;
-    const track = this.data?.track ?? [];
     const invalid = !plan.days.length && !!this.error;
+    // The message stays first and the rest appears below it in one go, once the first plan is
+    // made: nothing already drawn moves (no layout shift when the element loads).
     return html`
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      ${this.data ? settingsForm({ settings: this.shown, track, min: tomorrow(Date.now()) }, this.onChange) : nothing}
       ${invalid ? nothing : html`<p class="message" role="status">${plan.message}</p>`}
-      ${recallFigure(plan, this.shown)} ${forecast(plan, this.shown)}
+      ${recallFigure(plan, this.shown)}
+      ${
+        this.data && this.made
+          ? settingsForm({ settings: this.shown, track: this.data.track, min: tomorrow(Date.now()) }, this.onChange)
+          : nothing
+      }
+      ${forecast(plan, this.shown)}
     `;
   }
 }
