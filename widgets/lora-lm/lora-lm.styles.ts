@@ -120,7 +120,8 @@ export const styles = css`
     font: 0.85em / 1.45 var(--_mono);
     white-space: pre-wrap;
     overflow-wrap: anywhere;
-    min-height: 6.5em;
+    height: 11em;
+    overflow-y: auto;
   }
   .prompt-part {
     color: var(--_muted);

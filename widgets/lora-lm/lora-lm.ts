@@ -21,9 +21,12 @@ const assetUrls = () => ({
   corpora: {
     code: new URL('./assets/code.txt', import.meta.url).href,
     cards: new URL('./assets/cards.txt', import.meta.url).href,
-  },
+  } satisfies Record<(typeof BUILT_IN)[number], string>,
   kernels: new URL('../wasm/kernels.wasm', import.meta.url).href,
 });
+
+/** The built-in adapters (one per corpus above): their columns are drawn before the model loads. */
+const BUILT_IN = ['code', 'cards'] as const;
 
 /** Characters drawn per sample in the element's own panels. */
 const SAMPLE_LENGTH = 160;
@@ -412,7 +415,7 @@ export class LoraLm extends LitElement {
       {
         settings: this.settings,
         loaded: this.loadInfo !== null,
-        adapters: this.adapters,
+        adapters: this.loadInfo ? this.adapters : BUILT_IN,
         active: this.active,
         merged: this.merged,
         info: u.info,

@@ -50,7 +50,7 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(bytes < 10_240 ?
 
 export function renderLm(v: LmView, a: LmActions): TemplateResult {
   const disabled = !v.loaded || v.busy !== null;
-  return html`<section class="root" part="root" aria-labelledby="lm-title">
+  return html`<div class="root" part="root" role="group" aria-labelledby="lm-title">
     <h2 id="lm-title">One frozen base, swappable adapters</h2>
     <p class="sub">
       A character-level model pretrained on this site's lessons. Each adapter is a rank-${v.settings.rank} LoRA update
@@ -62,7 +62,7 @@ export function renderLm(v: LmView, a: LmActions): TemplateResult {
     </div>
     <div class="panels">${renderTraining(v)} ${renderMerge(v, a, disabled)}</div>
     <p class="status" role="status">${v.busy ?? v.status}</p>
-  </section>`;
+  </div>`;
 }
 
 function renderControls(v: LmView, a: LmActions, disabled: boolean): TemplateResult {
@@ -116,9 +116,10 @@ function renderColumn(v: LmView, a: LmActions, name: string | null, disabled: bo
   const info = name === null ? null : v.info[name];
   const text = v.samples[key];
   const merged = active && v.merged && name !== null;
-  return html`<section
+  return html`<div
     class="panel ${active ? 'active' : ''}"
     part="column"
+    role="group"
     data-model=${title}
     aria-label=${`${title} samples`}
   >
@@ -132,7 +133,7 @@ function renderColumn(v: LmView, a: LmActions, name: string | null, disabled: bo
             : 'not trained yet'
       }
     </p>
-    <pre aria-label=${`${title} sample`} data-sample=${title}>
+    <pre tabindex="0" aria-label=${`${title} sample`} data-sample=${title}>
 ${
         text === undefined
           ? html`<span class="prompt-part">(no sample yet)</span>`
@@ -155,7 +156,7 @@ ${
               <button ?disabled=${disabled} @click=${() => a.download(name)}>Download</button>`
       }
     </div>
-  </section>`;
+  </div>`;
 }
 
 function curve(losses: readonly number[]): TemplateResult {
@@ -183,7 +184,7 @@ function curve(losses: readonly number[]): TemplateResult {
 function renderTraining(v: LmView): TemplateResult {
   const t = v.training;
   const info = t ? v.info[t.adapter] : undefined;
-  return html`<section class="panel" part="training" aria-label="training">
+  return html`<div class="panel" part="training" role="group" aria-label="training">
     <h3>${t ? `Training ${t.adapter}${t.running ? '…' : ''}` : 'Training'}</h3>
     ${curve(t?.losses ?? [])}
     <dl>
@@ -198,7 +199,7 @@ function renderTraining(v: LmView): TemplateResult {
       <dt>frozen</dt>
       <dd data-stat="frozen">${v.baseParams ? `${n(v.baseParams)} (E and every W)` : '–'}</dd>
     </dl>
-  </section>`;
+  </div>`;
 }
 
 function renderMerge(v: LmView, a: LmActions, disabled: boolean): TemplateResult {
@@ -209,7 +210,7 @@ function renderMerge(v: LmView, a: LmActions, disabled: boolean): TemplateResult
     input.value = '';
     if (file) a.importFile(file);
   };
-  return html`<section class="panel" part="merge" aria-label="merge and files">
+  return html`<div class="panel" part="merge" role="group" aria-label="merge and files">
     <h3>Merge, unmerge, files</h3>
     <p class="muted">
       ${
@@ -236,5 +237,5 @@ function renderMerge(v: LmView, a: LmActions, disabled: boolean): TemplateResult
           </p>`
         : nothing
     }
-  </section>`;
+  </div>`;
 }
