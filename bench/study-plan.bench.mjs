@@ -1,6 +1,6 @@
 // Benchmark (not a test): the study plan with 10,000 logged reviews.
 //   MARGINALIA_FIXTURES=1 astro build && node bench/study-plan.bench.mjs
-// Builds a log of 10,000 reviews over every card of the track's published decks (a year of
+// Builds a log of 10,000 reviews over every card of the track's published decks (15 months of
 // studying: each card learnt, then reviewed at growing intervals, 1 in 10 forgotten, 5–40 s each),
 // then measures:
 //   - in Chromium, on the built /plan/: a setting changed → `plan-change` (the store's states and
@@ -19,7 +19,7 @@ import { settle, report } from './load.mjs';
 import { createScheduler } from '../widgets/core/srs-schedule.ts';
 import { replay } from '../widgets/core/srs-log.ts';
 import { computePlan } from '../widgets/core/study-plan.ts';
-import { measurePace } from '../widgets/core/study-plan-calendar.ts';
+import { measurePace, secondsOn } from '../widgets/core/study-plan-calendar.ts';
 
 const N = 10_000;
 const DAY = 86_400_000;
@@ -37,25 +37,26 @@ function trackCards() {
     });
 }
 
-/** A year of reviews ending `now`, `N` in all, spread over the cards (seeded, deterministic). */
+/** Some 15 months of reviews ending yesterday, `N` in all, spread over the cards (seeded, deterministic). */
 function makeLog(cards, now) {
   let seed = 7;
   const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  const per = Math.ceil(N / cards.length);
+  // a card's reviews stop a day before now: the log ends yesterday, so today starts unstudied
+  const per = Math.ceil(N / cards.length) + 3;
   const log = [];
   for (const [i, c] of cards.entries()) {
-    let t = now - 365 * DAY + (i % 30) * DAY;
+    let t = now - 460 * DAY - (i % 30) * DAY;
     let gap = 1;
-    for (let k = 0; k < per && log.length < N; k++) {
+    for (let k = 0; k < per && log.length < N && t < now - DAY; k++) {
       log.push({
         kind: 'review',
         id: `b${i}-${k}`,
         card: c.key,
         rating: rand() < 0.1 ? 1 : 3,
-        time: Math.min(t, now - 60_000),
+        time: t,
         duration: 5000 + Math.floor(rand() * 35_000),
       });
-      gap = Math.min(gap * 1.3 + 0.5, 20);
+      gap = Math.min(gap * 1.3 + 0.5, 12);
       t += gap * DAY;
     }
   }
@@ -87,6 +88,7 @@ for (const minutes of [60, 3]) {
       now,
       offsetMinutes: 0,
       secondsPerReview: pace.secondsPerReview,
+      secondsToday: secondsOn(log, now, 0),
     });
     times.push(performance.now() - t);
   }
