@@ -1,7 +1,7 @@
 import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { NearViewportController } from '../shared/near-viewport.ts';
 import { trustedFragment } from '../shared/trusted-html.ts';
-import { loadScheduler } from '../core/srs-schedule.ts';
+import { loadScheduler, type MemoryState } from '../core/srs-schedule.ts';
 import { parseLessonList, type QaLesson } from '../core/mock-interview-data.ts';
 import {
   drawMock,
@@ -114,6 +114,7 @@ export class MockInterview extends LitElement {
   /** Reviews and records being written, in order; finishing waits for them. */
   private writes: Promise<unknown> = Promise.resolve();
   private focusPending = false;
+  private starting: Promise<void> | undefined;
   private countdown = new CountdownController(this);
 
   constructor() {
@@ -154,7 +155,13 @@ export class MockInterview extends LitElement {
    * running session is dropped (its scored answers stay in the review log). Resolves once the
    * question is shown, or once a message says why no session could start; never rejects.
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    // A second call while the first is drawing (a double click) waits for the same session.
+    this.starting ??= this.begin().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async begin(): Promise<void> {
     const minutes = sessionMinutes(this.minutes ?? '');
     if (minutes === null) return; // the setup screen says why
     if (!(await this.ensureLoaded())) return;
@@ -163,7 +170,7 @@ export class MockInterview extends LitElement {
       this.message = 'There are no interview questions in scope yet, so there is nothing to ask.';
       return;
     }
-    let states = new Map();
+    let states = new Map<string, MemoryState>();
     try {
       states = await (await this.store()).states();
     } catch (e) {
@@ -445,10 +452,12 @@ export class MockInterview extends LitElement {
           this.checked = next;
           this.requestUpdate();
         },
-        scoreAndNext: () =>
+        scoreAndNext: () => {
+          if (s.scored) return; // a second click while the first score is being written
           void this.score([...this.checked]).then(() =>
             this.countdown.remaining() <= 0 ? this.finish() : this.next(),
-          ),
+          );
+        },
         finish: () => void this.finish(),
       });
     }
