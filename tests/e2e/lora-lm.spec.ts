@@ -170,4 +170,44 @@ test.describe('<lora-lm> on the LoRA lesson', () => {
     expect(await el.evaluate((e) => (e as Api).sample({ seed: 2, length: 60 }))).toBe(first);
     await expect(el.locator('pre[data-sample="base"]')).not.toContainText('no sample yet', { timeout: 30_000 });
   });
+
+  test('its module stays within a 20 KB gzip budget until it samples; worker and model files separate', async ({
+    page,
+  }) => {
+    // Counted like lora-trainer's: every /widgets/ module Chromium fetches for one <lora-lm> on an
+    // otherwise empty page until it has loaded and sampled (element, Lit, the client), gzip -9;
+    // the worker's modules and the checkpoint and corpora (data, fetched once) are counted apart.
+    const { gzipSync } = await import('node:zlib');
+    const sizes = new Map<string, Promise<number>>();
+    const data = new Map<string, Promise<number>>();
+    page.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (!path.startsWith('/widgets/')) return;
+      const size = r.body().then((b) => gzipSync(b, { level: 9 }).length);
+      if (path.endsWith('.js') && !path.startsWith('/widgets/workers/')) sizes.set(path, size);
+      else if (/\.(safetensors|txt)$/.test(path))
+        data.set(
+          path,
+          r.body().then((b) => b.length),
+        );
+    });
+    await page.goto('/');
+    await page.evaluate(() =>
+      (document.querySelector('main') ?? document.body).prepend(document.createElement('lora-lm')),
+    );
+    await page.addScriptTag({ url: '/widgets/lora-lm.js', type: 'module' });
+    const el = page.locator('lora-lm');
+    await loaded(el);
+    expect((await el.evaluate((e) => (e as Api).sample({ length: 20 }))).length).toBeGreaterThan(0);
+    const sum = async (m: Map<string, Promise<number>>) =>
+      (await Promise.all([...m.values()])).reduce((a, b) => a + b, 0);
+    const total = await sum(sizes);
+    const bytes = await sum(data);
+    console.log(
+      `lora-lm until it samples: ${(total / 1024).toFixed(1)} KB gzip in ${sizes.size} files; model files ${(bytes / 1024).toFixed(0)} KB`,
+    );
+    expect(total, JSON.stringify([...sizes.keys()])).toBeLessThanOrEqual(20 * 1024);
+    expect(data.size).toBe(3);
+    expect(bytes).toBeLessThanOrEqual(1024 * 1024);
+  });
 });
