@@ -3,8 +3,9 @@
 // Builds a log of 10,000 reviews over every card of the track's published decks (15 months of
 // studying: each card learnt, then reviewed at growing intervals, 1 in 10 forgotten, 5–40 s each),
 // then measures:
-//   - in Chromium, on the built /plan/: a setting changed → `plan-change` (the store's states and
-//     log read from IndexedDB, the plan computed, the event sent), median of 9, timed in the page;
+//   - in Chromium, on the built /plan/: a setting changed → `plan-change` (the card states read
+//     from IndexedDB, the log as the element read it at load — it is read again only after a
+//     review is logged — the plan computed, the event sent), median of 9, timed in the page;
 //     once with a plan that fits and once with one that does not (the advice searches run then)
 //   - in Node, the pure computePlan alone on the same states (median of 9)
 // Serves the built site (MARGINALIA_OUT_DIR or dist/) on MARGINALIA_SITE_PORT (default 4400).
@@ -137,7 +138,7 @@ try {
       return { times: out, feasible: last.feasible };
     }, minutes);
     console.log(
-      `Chromium, /plan/: setting changed → plan-change with ${log.length} logged reviews, ${minutes} min a day (${feasible ? 'fits' : 'does not fit: advice searched'}): median ${median(times).toFixed(1)} ms of 9 (states and log read from IndexedDB, plan computed)`,
+      `Chromium, /plan/: setting changed → plan-change with ${log.length} logged reviews, ${minutes} min a day (${feasible ? 'fits' : 'does not fit: advice searched'}): median ${median(times).toFixed(1)} ms of 9 (card states read from IndexedDB, the log as read at load, plan computed)`,
     );
   }
   await browser.close();

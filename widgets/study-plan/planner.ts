@@ -6,6 +6,7 @@
  */
 import { loadScheduler, DEFAULT_RETENTION, type Scheduler } from '../core/srs-schedule.ts';
 import { computePlan, type PlanCard, type StudyPlan } from '../core/study-plan.ts';
+import type { LogEntry } from '../core/srs-log.ts';
 import { measurePace, secondsOn } from '../core/study-plan-calendar.ts';
 import { openStore } from '../srs-store/store.ts';
 import type { ProgressStore } from '../srs-store/progress-store.ts';
@@ -18,6 +19,11 @@ export interface PlanData {
   track: TrackLesson[];
   /** Why progress is only kept in memory, if it is. */
   fallbackReason: string | undefined;
+  /**
+   * The review log as last read (its pace and today's studying): a setting change does not read
+   * 10,000 entries again; whoever learns of a new review (a grade here or in another tab) clears it.
+   */
+  log?: Promise<LogEntry[]> | undefined;
 }
 
 /** Opens the store of `namespace`, loads ts-fsrs and the track, all at once. */
@@ -54,7 +60,9 @@ export async function planNow(
   cards: readonly PlanCard[],
   now: number,
 ): Promise<StudyPlan> {
-  const [states, log] = await Promise.all([data.store.states(), data.store.log()]);
+  data.log ??= data.store.log();
+  data.log.catch(() => (data.log = undefined)); // a failed read is tried again next time
+  const [states, log] = await Promise.all([data.store.states(), data.log]);
   const offsetMinutes = -new Date(now).getTimezoneOffset();
   return computePlan({
     settings,

@@ -205,7 +205,10 @@ export class StudyPlanElement extends LitElement {
     this.channel = undefined;
     if (typeof BroadcastChannel === 'undefined' || !this.data?.store.persistent) return;
     this.channel = new BroadcastChannel(`marginalia-srs:${this.ns()}`);
-    this.channel.onmessage = () => void this.recompute();
+    this.channel.onmessage = () => {
+      if (this.data) this.data.log = undefined; // a review was logged: read the log again
+      void this.recompute();
+    };
   }
 
   /** The settings in effect: defaults ← stored ← attributes ← the form's edits. */
