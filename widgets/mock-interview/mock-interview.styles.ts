@@ -21,6 +21,9 @@ export const styles = [
     h3:focus-visible {
       outline: 3px solid var(--_focus);
     }
+    .scope {
+      min-height: 3em;
+    }
     fieldset {
       border: 1px solid var(--_border);
       border-radius: var(--_radius);

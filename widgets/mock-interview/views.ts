@@ -25,7 +25,7 @@ export interface SetupScreen {
 export function renderSetup(s: SetupScreen): TemplateResult {
   const scope = s.scope;
   return html`<h2 class="focus-target" tabindex="-1">Mock interview</h2>
-    <p>
+    <p class="scope">
       ${
         scope
           ? `${plural(scope.questions, 'question')} from ${plural(scope.lessons, 'lesson')} in scope; lessons you
