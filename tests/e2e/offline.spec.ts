@@ -49,11 +49,18 @@ test('after one visit, an unvisited lesson, search and review work offline; grad
   const heading = quiz.getByRole('heading', { name: /^\d+ cards to review$/ });
   await expect(heading).toBeVisible({ timeout: 20_000 });
   const total = Number((await heading.textContent())!.match(/\d+/)![0]);
+  // quiz-graded fires once a grade is stored: reloading before it would race the write.
+  await quiz.evaluate((el) => {
+    const w = window as unknown as { graded: number };
+    w.graded = 0;
+    el.addEventListener('quiz-graded', () => w.graded++);
+  });
   await quiz.getByRole('button', { name: 'Study now' }).click();
   for (let i = 0; i < 2; i++) {
     await quiz.getByRole('button', { name: /Show answer/ }).click();
     await quiz.getByRole('button', { name: /^Easy 4/ }).click();
   }
+  await page.waitForFunction(() => (window as unknown as { graded: number }).graded === 2);
   await page.reload();
   await expect(quiz.getByRole('heading', { name: `${total - 2} cards to review` })).toBeVisible({ timeout: 20_000 });
 
