@@ -134,7 +134,7 @@ export function dependencyConfig(root) {
     forbidden,
     options: {
       doNotFollow: { path: 'node_modules' },
-      exclude: { path: '^(dist|reports|\\.astro)' },
+      exclude: { path: '^(dist|reports|\\.astro|tests/fixtures/package/)' }, // the package fixtures import the packed package: they resolve only once it is installed
       tsPreCompilationDeps: true,
       ...(existsSync(join(root, 'tsconfig.json')) ? { tsConfig: { fileName: 'tsconfig.json' } } : {}),
       enhancedResolveOptions: {

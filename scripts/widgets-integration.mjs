@@ -70,13 +70,13 @@ export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_F
       assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
       rollupOptions: {
         input: withAll,
-        preserveEntrySignatures: 'exports-only',
+        preserveEntrySignatures: 'allow-extension',
         output: {
           format: 'es',
           entryFileNames: '[name].js',
           chunkFileNames: 'chunks/[name]-[hash].js',
           assetFileNames: 'assets/[name]-[hash][extname]',
-          codeSplitting: { groups: CHUNK_GROUPS },
+          codeSplitting: { groups: CHUNK_GROUPS, includeDependenciesRecursively: false },
         },
       },
     },
@@ -104,7 +104,10 @@ export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_F
  * decks, deck and log formats, the HTML allowlist) is what `<srs-quiz>`, `<srs-progress>`,
  * `<study-plan>` and `<mock-interview>` all need before they show anything, so it is one chunk too
  * instead of five small ones (each chunk costs its own gzip frame and import lines: together about
- * 0.8 KB of `<srs-quiz>`'s 25 KB first-card budget).
+ * 0.8 KB of `<srs-quiz>`'s 25 KB first-card budget). Only the modules named are grouped, not
+ * what they import (`includeDependenciesRecursively: false`): a shared helper such as the RNG must
+ * not drag the SRS base into `<lora-trainer>`. Rolldown then needs entries that may export more
+ * than their own (`preserveEntrySignatures: 'allow-extension'`); nothing imports an entry but pages.
  */
 const CHUNK_GROUPS = [
   {

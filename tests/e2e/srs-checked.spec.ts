@@ -76,7 +76,7 @@ test('foreign host: type a wrong number, Enter checks, Again is suggested; a gen
   await expect(q).toContainText('draws […] at random');
 
   const file = await q.evaluate((el: SrsQuiz) => el.exportProgress());
-  expect(file.version).toBe(2);
+  expect(file.version).toBe(3);
   const reviews = file.log.filter((e) => e.kind === 'review');
   expect(reviews.map((e) => [e.card, e.kind === 'review' && e.rating, e.kind === 'review' && e.check])).toEqual([
     ['srs-checked:fixed-params', 1, { correct: false, given: '13,100', expected: 131072, suggested: 1 }],

@@ -211,7 +211,7 @@ test('export: versioned JSON of the log, and the optimizer CSV', async ({ page }
     await el.grade(1);
   });
   const json = await quiz(page).evaluate((el: SrsQuiz) => el.exportProgress());
-  expect(json).toMatchObject({ format: 'marginalia-srs-progress', version: 2, namespace: 'default' });
+  expect(json).toMatchObject({ format: 'marginalia-srs-progress', version: 3, namespace: 'default' });
   expect(json.log.map((e) => e.card)).toEqual(['srs-fixture:why-low-rank', 'srs-fixture:alpha-scaling']);
   const csv = (await quiz(page).evaluate((el: SrsQuiz) => el.exportReviewLogCsv())).trim().split('\n');
   expect(csv[0]).toBe('card_id,review_time,review_rating,review_state,review_duration');
