@@ -136,6 +136,46 @@ export class AdapterTrainer {
   get grads(): readonly Float32Array[] {
     return this.opt.grads;
   }
+
+  /** Rows per batch. */
+  get batch(): number {
+    return this.parts.ws.n;
+  }
+
+  /** Adam's state (params are the adapter's A and B): a GPU mirror reads and writes it. */
+  get optimizer(): Optimizer {
+    return this.opt;
+  }
+
+  /** The batch order's generator state (a GPU mirror restores it when a chunk fails). */
+  get orderState(): Uint32Array {
+    return this.rng.s.slice();
+  }
+
+  set orderState(s: Uint32Array) {
+    this.rng.s.set(s);
+  }
+
+  /**
+   * Draws the batches of the next `steps` steps exactly as `trainStep` would (advancing the
+   * batch order) and writes their features into rows j·n … j·n+n−1 of `X` and one-hot targets
+   * into the same rows of `Y` (steps·n × V, zeroed here): the GPU trains on these (widgets/gpu/lm.ts).
+   */
+  drawChunk(tokens: Uint8Array, steps: number, X: Matrix, Y: Float32Array): void {
+    const n = this.batch;
+    const V = this.lm.V;
+    if (X.rows < steps * n || Y.length < steps * n * V)
+      throw new RangeError(`drawChunk: room for fewer than ${steps} steps`);
+    Y.fill(0, 0, steps * n * V);
+    const rows = this.parts.rows;
+    for (let j = 0; j < steps; j++) {
+      drawRows(rows, tokens, this.rng);
+      for (let i = 0; i < n; i++) {
+        contextFeatures(this.lm, tokens, rows[i], X, j * n + i);
+        Y[(j * n + i) * V + tokens[rows[i]]] = 1;
+      }
+    }
+  }
 }
 
 /** Pretraining options. */

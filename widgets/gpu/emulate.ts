@@ -318,3 +318,41 @@ export function emulatedBackend(session: TrainerSession, chunk: number) {
     },
   };
 }
+
+/**
+ * stepper.ts's GpuStepper with the kernels' CPU twins instead of a device: the same inbox, pool
+ * writes, state copies and readback, for Node tests of plans built outside the trainer (lm.ts).
+ */
+export function emulatedStepper(plan: Plan, W: readonly Float32Array[]) {
+  const bufs = emuBuffers(plan);
+  W.forEach((w, i) => bufs[`W${i}`].f.set(w));
+  const lay = readbackLayout(plan);
+  const inbox = bufs.inbox;
+  return {
+    inboxF: inbox.f,
+    inboxU: inbox.u,
+    writePool(x: Float32Array, y: Float32Array): void {
+      bufs.poolX.f.set(x);
+      bufs.poolY.f.set(y);
+    },
+    runChunk(steps: number, _uploadWords: number, withState: boolean): Promise<{ f: Float32Array; u: Uint32Array }> {
+      if (withState) {
+        const so = plan.inbox.state;
+        const P = plan.paramCount;
+        bufs.guard.f.set(inbox.f.subarray(so, so + GUARD_WORDS));
+        bufs.params.f.set(inbox.f.subarray(so + GUARD_WORDS, so + GUARD_WORDS + P));
+        bufs.opt.f.set(inbox.f.subarray(so + GUARD_WORDS + P, so + GUARD_WORDS + 3 * P));
+        bufs.good.f.set(inbox.f.subarray(so + GUARD_WORDS + 3 * P, so + GUARD_WORDS + 6 * P));
+      }
+      for (let j = 0; j < steps; j++) runStep(plan, bufs, j);
+      const rb = emuBuffer(lay.words);
+      rb.f.set(bufs.losses.f, lay.losses);
+      rb.f.set(bufs.guard.f, lay.guard);
+      rb.f.set(bufs.params.f, lay.params);
+      rb.f.set(bufs.opt.f, lay.opt);
+      rb.f.set(bufs.good.f, lay.good);
+      return Promise.resolve(rb);
+    },
+    destroy(): void {},
+  };
+}

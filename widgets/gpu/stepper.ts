@@ -255,6 +255,17 @@ export class GpuStepper {
     return { f: new Float32Array(copy), u: new Uint32Array(copy) };
   }
 
+  /**
+   * Replaces the training pool (poolX, poolY: at most their planned sizes) before the next chunk;
+   * for models whose batches are drawn per chunk (widgets/gpu/lm.ts), not the trainer's fixed pool.
+   */
+  writePool(x: Float32Array, y: Float32Array): void {
+    if (this.destroyed) throw new Error('writePool: destroyed');
+    const B = (name: string): GPUBuffer => this.buffers.get(name)!;
+    this.device.queue.writeBuffer(B('poolX'), 0, x.buffer, x.byteOffset, x.byteLength);
+    this.device.queue.writeBuffer(B('poolY'), 0, y.buffer, y.byteOffset, y.byteLength);
+  }
+
   /** Reads any plan buffer back (tests: outputs and gradients). Not used while training. */
   async read(name: string): Promise<Float32Array> {
     const src = this.buffers.get(name);

@@ -36,9 +36,13 @@ export class LmMergeEvent extends Event {
   }
 }
 
-/** Where the model runs and why (once loaded): always the CPU kernels for now, in a worker or not. */
+/**
+ * Where adapters train and why: once loaded (WebGPU in the worker, or the CPU kernels, in a
+ * worker or not), and again with `backend: 'cpu'` if WebGPU fails during training. Sampling
+ * always runs on the CPU kernels.
+ */
 export class LmBackendEvent extends Event {
-  readonly detail: { backend: 'cpu'; reason: string; host: 'worker' | 'main-thread'; kernels: string };
+  readonly detail: { backend: 'cpu' | 'webgpu'; reason: string; host: 'worker' | 'main-thread'; kernels: string };
   constructor(detail: LmBackendEvent['detail']) {
     super('lm-backend', { bubbles: true, composed: true });
     this.detail = detail;

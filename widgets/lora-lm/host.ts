@@ -5,6 +5,12 @@
  * main thread; `train` works in slices of about `sliceMs` and yields between them, so progress
  * reaches the page and, on the main thread, no task runs long.
  *
+ * Backend: `load` chooses it once per session (engine/backend-choice.ts, as for `<lora-trainer>`).
+ * On WebGPU each adapter trains through a GPU mirror of its AdapterTrainer (widgets/gpu/lm.ts,
+ * made by the worker's `gpuTrainer`), in chunks; if a chunk fails (device lost, validation error,
+ * a non-finite loss) the adapter continues on the CPU from the last completed chunk and the
+ * session stays on the CPU, saying why (TrainInfo.fallback). Sampling always runs on the CPU.
+ *
  * Failure policy: every operation validates its input first and throws before changing
  * anything (an unknown adapter, a prompt outside the vocabulary, steps ≤ 0, a file for another
  * model), so a rejected call leaves the session as it was.
@@ -27,8 +33,10 @@ import {
 } from '../core/char-lm.ts';
 import { exportLmAdapter, importLmAdapter, readCheckpoint, type LoadedBase } from '../core/char-lm-format.ts';
 import { AdapterTrainer, heldOutPositions } from '../core/char-lm-train.ts';
+import type { CharLm } from '../core/char-lm.ts';
 import { copy } from '../core/matrix.ts';
 import { deriveSeed } from '../core/rng.ts';
+import { chooseBackend, REASONS, type BackendDecision, type GpuLike } from '../engine/backend-choice.ts';
 import { SliceSizer } from '../engine/slicer.ts';
 import type { AdapterInfo, LmOps, LoadInfo, TrainInfo } from './protocol.ts';
 
@@ -50,13 +58,29 @@ export interface HostEnv {
   /** Gives the thread back between training slices. */
   yieldNow(): Promise<void>;
   readonly sliceMs: number;
+  /** `navigator.gpu` where adapters may train on WebGPU (the worker); undefined elsewhere. */
+  readonly gpu?: GpuLike;
+  /** Makes a WebGPU trainer (widgets/gpu/lm.ts `createLmGpuTrainer`); the worker only. */
+  readonly gpuTrainer?: GpuTrainerFactory;
 }
+
+/** A GPU mirror of an AdapterTrainer: trains in chunks, writing the results into the trainer. */
+export interface GpuChunkTrainer {
+  readonly chunkSteps: number;
+  trainChunk(tokens: Uint8Array, steps: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/** Called with the trainer's adapter on `lm`; reads what it needs before its first await. */
+export type GpuTrainerFactory = (trainer: AdapterTrainer, lm: CharLm, adapter: GPUAdapter) => Promise<GpuChunkTrainer>;
 
 type Progress = (step: number, loss: number, stepsPerSecond: number) => void;
 
 interface Slot {
   adapter: LmAdapter;
   trainer: AdapterTrainer | null;
+  /** Its WebGPU mirror, once training started on WebGPU. */
+  gpu: GpuChunkTrainer | null;
   steps: number;
   /** The corpus it trains on (built-in adapters), or null (imported). */
   corpus: string | null;
@@ -74,6 +98,8 @@ export class LmSession {
   private readonly slots = new Map<string, Slot>();
   private active: string | null = null;
   private merged = false;
+  /** Where adapters train: the adapter to train on (null: the CPU), and why. */
+  private backend: BackendDecision = { backend: 'cpu', reason: REASONS.cpuAsked, adapter: null };
   private readonly env: HostEnv;
 
   constructor(env: HostEnv) {
@@ -81,8 +107,9 @@ export class LmSession {
   }
 
   async load(args: LmOps['load']['args']): Promise<LoadInfo> {
-    const [choice, bytes, ...texts] = await Promise.all([
+    const [choice, decision, bytes, ...texts] = await Promise.all([
       this.env.loadKernels(args.kernels),
+      this.chooseBackend(args.backend ?? 'auto'),
       this.env.fetchBytes(args.checkpoint),
       ...Object.values(args.corpora).map((u) => this.env.fetchBytes(u)),
     ]);
@@ -93,6 +120,7 @@ export class LmSession {
     });
     this.base = base;
     this.kernels = choice.kernels;
+    this.backend = decision;
     const params = baseParamCount(base.lm.shape);
     return {
       adapters: [...this.corpora.keys()],
@@ -101,7 +129,16 @@ export class LmSession {
       kernels: choice.note,
       context: base.lm.shape.context,
       vocabSize: base.lm.V,
+      backend: decision.backend,
+      reason: decision.reason,
     };
+  }
+
+  private chooseBackend(choice: 'auto' | 'webgpu' | 'cpu'): Promise<BackendDecision> {
+    if (choice === 'cpu' || this.env.gpuTrainer) return chooseBackend(choice, this.env.gpu);
+    const asked = choice === 'webgpu' ? 'WebGPU requested, but ' : '';
+    const reason = `${asked}adapters train on WebGPU in the worker only, and the model runs on this page's thread`;
+    return Promise.resolve({ backend: 'cpu', reason, adapter: null });
   }
 
   private get lm() {
@@ -115,7 +152,7 @@ export class LmSession {
     if (found) return found;
     if (!this.corpora.has(name))
       throw new LmInputError(`unknown adapter ${JSON.stringify(name)}; known: ${this.names().join(', ')}`);
-    const slot: Slot = { adapter: this.fresh(name, rank), trainer: null, steps: 0, corpus: name };
+    const slot: Slot = { adapter: this.fresh(name, rank), trainer: null, gpu: null, steps: 0, corpus: name };
     this.slots.set(name, slot);
     return slot;
   }
@@ -174,7 +211,7 @@ export class LmSession {
     const tokens = this.corpora.get(slot.corpus)!;
     if (slot.adapter.r !== rank) {
       slot.adapter = this.fresh(name, rank);
-      slot.trainer = null;
+      this.drop(slot);
       slot.steps = 0;
     }
     // The trainer's buffers follow the adapter on the model when it is built.
@@ -186,21 +223,67 @@ export class LmSession {
     const losses: number[] = [];
     const sizer = new SliceSizer(this.env.sliceMs, 256);
     const t0 = this.env.now();
+    let fallback: string | undefined;
+    const gpuAdapter = this.backend.adapter;
+    if (gpuAdapter && !slot.gpu) {
+      try {
+        slot.gpu = await this.withAdapter(name, () => this.env.gpuTrainer!(trainer, this.lm, gpuAdapter));
+      } catch (error) {
+        fallback = this.toCpu(error);
+      }
+    }
     while (losses.length < steps) {
-      const n = sizer.next(steps - losses.length);
       const s0 = this.env.now();
-      this.withAdapter(name, () => {
-        for (let i = 0; i < n; i++) losses.push(trainer.trainStep(tokens));
-      });
+      let n: number;
+      if (slot.gpu) {
+        n = Math.min(slot.gpu.chunkSteps, steps - losses.length);
+        try {
+          losses.push(...(await slot.gpu.trainChunk(tokens, n)));
+        } catch (error) {
+          fallback = this.toCpu(error);
+          continue;
+        }
+      } else {
+        n = sizer.next(steps - losses.length);
+        this.withAdapter(name, () => {
+          for (let i = 0; i < n; i++) losses.push(trainer.trainStep(tokens));
+        });
+        sizer.record(n, this.env.now() - s0);
+      }
       const s1 = this.env.now();
-      sizer.record(n, s1 - s0);
       slot.steps += n;
       progress(slot.steps, losses[losses.length - 1], (losses.length * 1000) / Math.max(1, s1 - t0));
       await this.env.yieldNow();
     }
     const info = this.info(name);
     const frozen = baseParamCount(this.lm.shape);
-    return { ...info, losses, frozenParams: frozen, ms: this.env.now() - t0 };
+    const backend = slot.gpu ? 'webgpu' : 'cpu';
+    return {
+      ...info,
+      losses,
+      frozenParams: frozen,
+      ms: this.env.now() - t0,
+      backend,
+      ...(fallback ? { fallback } : {}),
+    };
+  }
+
+  /** A GPU chunk or trainer failed: this session trains on the CPU from now on; returns why. */
+  private toCpu(error: unknown): string {
+    for (const s of this.slots.values()) {
+      s.gpu?.dispose();
+      s.gpu = null;
+    }
+    const reason = `WebGPU failed (${(error as Error).name}: ${(error as Error).message}); training continues on the CPU`;
+    this.backend = { backend: 'cpu', reason, adapter: null };
+    return reason;
+  }
+
+  /** Forgets a slot's trainers (its adapter was replaced). */
+  private drop(slot: Slot): void {
+    slot.trainer = null;
+    slot.gpu?.dispose();
+    slot.gpu = null;
   }
 
   sample(args: LmOps['sample']['args']): LmOps['sample']['result'] {
@@ -263,9 +346,16 @@ export class LmSession {
     if (this.merged && name === this.active) throw new LmInputError(`${name} is merged: unmerge() before replacing it`);
     const adapter = importLmAdapter(this.lm, bytes);
     const corpus = this.corpora.has(name) ? name : null;
-    this.slots.set(name, { adapter, trainer: null, steps: 0, corpus });
+    const old = this.slots.get(name);
+    if (old) this.drop(old);
+    this.slots.set(name, { adapter, trainer: null, gpu: null, steps: 0, corpus });
     if (this.active === name) applyAdapter(this.lm, adapter);
     return this.info(name);
+  }
+
+  /** Frees the GPU trainers' buffers. */
+  close(): void {
+    for (const s of this.slots.values()) this.drop(s);
   }
 
   adapterInfo(name: string): AdapterInfo {
@@ -293,6 +383,7 @@ export class LmHost {
 
   handle(session: number, op: keyof LmOps, args: unknown, progress: Progress): Promise<unknown> | unknown {
     if (op === 'close') {
+      this.sessions.get(session)?.close();
       this.sessions.delete(session);
       return null;
     }

@@ -1,11 +1,13 @@
 /**
  * The page's language-model worker (client.ts starts it, shared by every `<lora-lm>` on the
  * page): it says `ready`, then answers requests with the sessions of host.ts, on the CPU kernels
- * (WebAssembly SIMD where the page allows it, widgets/wasm/load.ts), loaded once.
+ * (WebAssembly SIMD where the page allows it, widgets/wasm/load.ts), loaded once, and WebGPU
+ * for training where the element asks for it and an adapter exists (widgets/gpu/lm.ts).
  */
 import { workerScope } from '../shared/worker-scope.ts';
 import { yieldToEventLoop } from '../engine/slicer.ts';
 import { loadCpuKernels } from '../wasm/load.ts';
+import { createLmGpuTrainer } from '../gpu/lm.ts';
 import { LmHost } from './host.ts';
 import { parseRequest, toWireError, type LmMessage } from './protocol.ts';
 
@@ -23,6 +25,8 @@ const host = new LmHost({
   now: () => performance.now(),
   yieldNow: yieldToEventLoop,
   sliceMs: 40,
+  gpu: typeof navigator !== 'undefined' ? navigator.gpu : undefined,
+  gpuTrainer: createLmGpuTrainer,
 });
 
 scope.addEventListener('message', (event: MessageEvent) => {

@@ -65,7 +65,7 @@ export interface SampleRequest {
  * @fires lm-sample - {@link LmSampleEvent} `{adapter, prompt, seed, text, merged}` for every sample drawn.
  * @fires lm-swap - {@link LmSwapEvent} `{adapter}` when the adapter in use changes.
  * @fires lm-merge - {@link LmMergeEvent} `{adapter, maxLogitDiff, identical}` after a merge.
- * @fires lm-backend - {@link LmBackendEvent} `{backend, reason, host, kernels}` once the model has loaded.
+ * @fires lm-backend - {@link LmBackendEvent} `{backend, reason, host, kernels}` once the model has loaded, and if WebGPU fails while training (then `cpu`).
  * @fires lm-error - {@link LmErrorEvent} `{message}`: a call or the load failed (also shown inline).
  *
  * @csspart root - The element's frame.
@@ -93,7 +93,7 @@ export class LoraLm extends LitElement {
     rank: { reflect: true },
     /** Training steps of `train()` and the Train buttons (1–5000, default 300). */
     steps: { reflect: true },
-    /** `auto` (default), `webgpu` or `cpu`; the model runs on the CPU kernels for now (see `lm-backend`). */
+    /** Where adapters train: `auto` (default: WebGPU on a hardware adapter), `webgpu` or `cpu`; see `lm-backend`. */
     backend: { reflect: true },
     /** The view's state (internal). */
     ui: { state: true },
@@ -192,6 +192,11 @@ export class LoraLm extends LitElement {
           this.dispatchEvent(new LmStepEvent({ adapter, step, loss, stepsPerSecond }));
         },
       );
+      if (result.fallback) {
+        const { host } = await client.where();
+        const kernels = this.loadInfo?.kernels ?? '';
+        this.dispatchEvent(new LmBackendEvent({ backend: 'cpu', reason: result.fallback, host, kernels }));
+      }
       losses.length = 0;
       losses.push(...result.losses);
       const last = result.losses[result.losses.length - 1];
@@ -312,14 +317,15 @@ export class LoraLm extends LitElement {
       const { LmClient } = await import('./client.ts');
       const client = new LmClient();
       this.client = client;
-      const info = await client.call('load', assetUrls());
+      const info = await client.call('load', { ...assetUrls(), backend: this.settings.backend });
       const where = await client.where();
       this.loadInfo = info;
-      const asked =
-        this.settings.backend === 'webgpu' ? 'WebGPU was asked for, but this element trains on the CPU; ' : '';
-      const reason = `${asked}${where.host === 'worker' ? 'in a worker' : where.reason}; ${info.kernels}`;
-      this.ui = { ...this.ui, status: `Model loaded: CPU, ${reason}.` };
-      this.dispatchEvent(new LmBackendEvent({ backend: 'cpu', reason, host: where.host, kernels: info.kernels }));
+      const reason = `${info.reason}; ${where.host === 'worker' ? 'in a worker' : where.reason}; ${info.kernels}`;
+      const label = info.backend === 'webgpu' ? 'WebGPU' : 'CPU';
+      this.ui = { ...this.ui, status: `Model loaded: ${label}, ${reason}.` };
+      this.dispatchEvent(
+        new LmBackendEvent({ backend: info.backend, reason, host: where.host, kernels: info.kernels }),
+      );
       return info;
     })();
     this.loading = load;

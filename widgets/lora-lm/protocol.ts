@@ -15,6 +15,9 @@ export interface LoadInfo {
   readonly kernels: string;
   readonly context: number;
   readonly vocabSize: number;
+  /** Where adapters train (engine/backend-choice.ts), and why. */
+  readonly backend: 'cpu' | 'webgpu';
+  readonly reason: string;
 }
 
 /** One adapter's numbers. */
@@ -36,10 +39,23 @@ export interface TrainInfo extends AdapterInfo {
   /** Frozen numbers: the base's E and W. */
   readonly frozenParams: number;
   readonly ms: number;
+  /** Where the call's last steps ran. */
+  readonly backend: 'cpu' | 'webgpu';
+  /** Set when WebGPU failed during the call: why, and that training went on on the CPU. */
+  readonly fallback?: string;
 }
 
 export interface LmOps {
-  load: { args: { checkpoint: string; corpora: Readonly<Record<string, string>>; kernels?: string }; result: LoadInfo };
+  load: {
+    args: {
+      checkpoint: string;
+      corpora: Readonly<Record<string, string>>;
+      kernels?: string;
+      /** The element's `backend` (default auto). */
+      backend?: 'auto' | 'webgpu' | 'cpu';
+    };
+    result: LoadInfo;
+  };
   train: { args: { adapter: string; steps: number; rank: number; seed: number }; result: TrainInfo };
   sample: {
     args: { adapter: string | null; prompt: string; seed: number; length: number; temperature: number };
