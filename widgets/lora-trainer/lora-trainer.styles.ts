@@ -78,6 +78,16 @@ export const styles = css`
     white-space: nowrap;
   }
   .muted,
+  /* Text that changes when the trainer starts keeps the room of its started form (no layout shift). */
+  .stack {
+    display: grid;
+  }
+  .stack > * {
+    grid-area: 1 / 1;
+  }
+  .unset {
+    visibility: hidden;
+  }
   .badge.muted {
     color: var(--_muted);
   }

@@ -174,7 +174,10 @@ function blankEq(spec: LayerSpec, rank: number, s: number): TemplateResult {
       <span class="op" aria-hidden="true">→</span>
       ${blankHeat('sum', 'W + ΔW', spec.d, spec.k, 'effective weight')}
     </div>
-    <p class="cell muted">The matrices appear when the trainer starts.</p>`;
+    <p class="cell muted stack">
+      <span>The matrices appear when the trainer starts.</span>
+      <span class="unset" aria-hidden="true">Focus a matrix to read its entries with the arrow keys.</span>
+    </p>`;
 }
 
 export function renderAnatomy(x: PanelContext, cache: AnatomyCache): TemplateResult {

@@ -20,13 +20,15 @@ export function renderStory(x: PanelContext): TemplateResult {
         state.
       </p>
       <p class="inv">
-        Checksum of W: <code>${inv.checksumW ?? '—'}</code>
+        Checksum of W:
         ${
           inv.checksumW && inv.baseChecksumW
             ? inv.checksumW === inv.baseChecksumW
-              ? html`<span class="ok">unchanged since load</span>`
-              : html`<span class="warn">W holds the merged update (W₀ was ${inv.baseChecksumW})</span>`
-            : nothing
+              ? html`<code>${inv.checksumW}</code> <span class="ok">unchanged since load</span>`
+              : html`<code>${inv.checksumW}</code>
+                  <span class="warn">W holds the merged update (W₀ was ${inv.baseChecksumW})</span>`
+            : html`<code>${inv.checksumW ?? '—'}</code
+                ><span class="unset" aria-hidden="true">00000000 unchanged since load</span>`
         }
       </p>
     </li>
