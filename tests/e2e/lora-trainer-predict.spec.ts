@@ -7,6 +7,7 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { openEmbed, pageErrors, violations } from './support/foreign.ts';
+import { readStores } from './support/idb.ts';
 import { ready, type TrainerApi } from './support/lora-trainer.ts';
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -26,26 +27,11 @@ const predictions = (page: Page) =>
   page.evaluate(() => (window as unknown as { __predictions: Record<string, unknown>[] }).__predictions);
 
 /** The review log entries of one card, read straight from the page's IndexedDB (the store's `log`). */
-function reviewsOf(page: Page, card: string) {
-  return page.evaluate(async (key) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('marginalia-srs');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    try {
-      const all = await new Promise<{ card: string; kind: string; rating: number; check?: unknown }[]>(
-        (resolve, reject) => {
-          const r = db.transaction('log').objectStore('log').getAll();
-          r.onsuccess = () => resolve(r.result as never);
-          r.onerror = () => reject(r.error);
-        },
-      );
-      return all.filter((e) => e.card === key).map((e) => ({ kind: e.kind, rating: e.rating, check: e.check }));
-    } finally {
-      db.close();
-    }
-  }, card);
+async function reviewsOf(page: Page, card: string) {
+  const { records } = await readStores(page, ['log']);
+  return (records.log as { card: string; kind: string; rating: number; check?: unknown }[])
+    .filter((e) => e.card === card)
+    .map((e) => ({ kind: e.kind, rating: e.rating, check: e.check }));
 }
 
 const section = (el: Locator, id: string) => el.locator(`[data-predict="${id}"]`);

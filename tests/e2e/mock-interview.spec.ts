@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { gradeFor } from '../../widgets/core/mock-interview.ts';
 import { expectImmuneToHostileCss, openEmbed, pageErrors, violations } from './support/foreign.ts';
+import { readStores } from './support/idb.ts';
 import { SITE } from '../../scripts/lib/ports.mjs';
 
 /**
@@ -59,24 +60,13 @@ const events = (page: Page) =>
   });
 
 /** The review log and the stored mock interviews of the default namespace. */
-function dump(page: Page, name = 'marginalia-srs') {
-  return page.evaluate(async (name) => {
-    const db = await new Promise<IDBDatabase>((res, rej) => {
-      const r = indexedDB.open(name);
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    const all = (s: string) =>
-      new Promise<unknown[]>((res) => {
-        if (!db.objectStoreNames.contains(s)) return res([]);
-        const r = db.transaction(s).objectStore(s).getAll();
-        r.onsuccess = () => res(r.result);
-      });
-    const log = (await all('log')) as LogEntry[];
-    const meta = (await all('meta')) as { key: string; value: unknown }[];
-    db.close();
-    return { log, mocks: meta.filter((m) => m.key.startsWith('mock:')).map((m) => m.value as MockRecord) };
-  }, name);
+async function dump(page: Page, name = 'marginalia-srs') {
+  const { records } = await readStores(page, ['log', 'meta'], name);
+  const meta = records.meta as { key: string; value: unknown }[];
+  return {
+    log: records.log as LogEntry[],
+    mocks: meta.filter((m) => m.key.startsWith('mock:')).map((m) => m.value as MockRecord),
+  };
 }
 
 /** [card, rating] of every review, sorted: what scoring these questions must have logged. */

@@ -3,6 +3,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as tsfsrs from 'ts-fsrs';
 import { embedUrl, openEmbed, pageErrors } from './support/foreign.ts';
+import { readStores } from './support/idb.ts';
 import { FOREIGN, SITE } from '../../scripts/lib/ports.mjs';
 import { createScheduler } from '../../widgets/core/srs-schedule.ts';
 import { replay, type LogEntry } from '../../widgets/core/srs-log.ts';
@@ -25,28 +26,14 @@ interface Dump {
 }
 
 /** Everything in one namespace's database. */
-function dump(page: Page, name = 'marginalia-srs'): Promise<Dump> {
-  return page.evaluate(async (name) => {
-    const db = await new Promise<IDBDatabase>((res, rej) => {
-      const r = indexedDB.open(name);
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    const all = (s: string) =>
-      new Promise<unknown[]>((res) => {
-        if (!db.objectStoreNames.contains(s)) return res([]);
-        const r = db.transaction(s).objectStore(s).getAll();
-        r.onsuccess = () => res(r.result);
-      });
-    const out = {
-      version: db.version,
-      log: (await all('log')) as never,
-      cards: (await all('cards')) as never,
-      quarantine: await all('quarantine'),
-    };
-    db.close();
-    return out;
-  }, name);
+async function dump(page: Page, name = 'marginalia-srs'): Promise<Dump> {
+  const { version, records } = await readStores(page, ['log', 'cards', 'quarantine'], name);
+  return {
+    version,
+    log: records.log as LogEntry[],
+    cards: records.cards as Dump['cards'],
+    quarantine: records.quarantine!,
+  };
 }
 
 const expectCacheIsReplay = (d: Dump) => {
