@@ -44,7 +44,7 @@ export function pretrainBase(segments, config, kernels, onStep) {
   }
   const heldOut = meanLoss(lm, tokens, heldOutPositions(tokens, 4096), kernels);
   const bytes = writeCheckpoint(lm, {
-    corpus: 'prose',
+    corpus: 'base',
     steps: String(config.steps),
     batch: String(config.batch),
     seed: String(config.seed),

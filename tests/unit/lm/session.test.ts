@@ -2,7 +2,7 @@
  * `<lora-lm>`'s model host (widgets/lora-lm/host.ts) on the committed base and corpora, in Node
  * on the WebAssembly kernels: the quality bars of the element, measured where they are decided.
  *  - style: code-adapter samples carry far more `{}();=` than cards-adapter samples (fixed seeds);
- *  - loss: each adapter lowers the held-out loss of its own corpus, not the other one's;
+ *  - loss: each adapter lowers the held-out loss of its own corpus and raises the other one's;
  *  - merge: the same samples and logits within 1e-4;
  *  - bad input changes nothing.
  */
@@ -94,24 +94,34 @@ describe('adapters on the frozen base', () => {
   it('the code adapter writes code punctuation; the cards adapter does not', () => {
     const code = punctuation(samples('code').join(''));
     const cards = punctuation(samples('cards').join(''));
-    // Measured: 4.5% of the code adapter's characters are {}();= and none of the cards adapter's or the base's.
+    // Measured: 4.9% of the code adapter's characters are {}();=, 0.3% of the cards adapter's, none of the base's.
     expect(code).toBeGreaterThan(0.02);
     expect(code).toBeGreaterThan(4 * cards);
     const changed = samples('code').filter((s, i) => s !== baseSamples[i]).length;
     expect(changed).toBe(SEEDS.length);
   });
 
-  it('each adapter lowers its own corpus’s loss, and the other’s far less or not at all', () => {
-    // Measured on the committed files (nats/char, held-out): code 5.41 → 3.00 under the code
-    // adapter, → 5.14 under the cards adapter; cards 1.88 → 1.59 under the cards adapter, → 2.45
-    // under the code adapter. (Any adapter softens the prose base's over-confidence on code a
-    // little, so "far less" is the bar there: at most a fifth of the own adapter's fall.)
+  it('each adapter lowers its own corpus’s loss and raises the other’s', () => {
+    // Measured on the committed files (nats/char, held-out; r = 8, 300 steps, seed 1): code
+    // 2.87 → 2.56 under the code adapter, → 3.15 under the cards adapter; cards 1.65 → 1.56
+    // under the cards adapter, → 2.27 under the code adapter. Seeds 2 and 3 below.
     const fall = (adapter: string, corpus: 'code' | 'cards') => base[corpus] - session.loss(adapter, corpus);
-    expect(fall('code', 'code')).toBeGreaterThan(1);
-    expect(fall('cards', 'cards')).toBeGreaterThan(0.2);
-    expect(fall('cards', 'code')).toBeLessThan(fall('code', 'code') / 5);
-    expect(fall('code', 'cards')).toBeLessThan(0);
+    expect(fall('code', 'code')).toBeGreaterThan(0.2);
+    expect(fall('cards', 'cards')).toBeGreaterThan(0.05);
+    expect(fall('cards', 'code')).toBeLessThan(-0.1);
+    expect(fall('code', 'cards')).toBeLessThan(-0.1);
   });
+
+  it('holds for other seeds: every own fall positive, every cross fall negative', async () => {
+    for (const seed of [2, 3]) {
+      const s = await newSession();
+      await s.train({ adapter: 'code', steps: STEPS, rank: 8, seed }, () => {});
+      await s.train({ adapter: 'cards', steps: STEPS, rank: 8, seed }, () => {});
+      const fall = (adapter: string, corpus: 'code' | 'cards') => base[corpus] - s.loss(adapter, corpus);
+      expect([fall('code', 'code'), fall('cards', 'cards')].every((f) => f > 0.05)).toBe(true);
+      expect([fall('cards', 'code'), fall('code', 'cards')].every((f) => f < -0.1)).toBe(true);
+    }
+  }, 60_000);
 
   it('merged and unmerged give the same samples, logits within 1e-4', () => {
     session.use('code');
