@@ -188,3 +188,14 @@ export function createLmGpuTrainer(
     );
   })();
 }
+
+/**
+ * @internal The lm worker's test hook (the `debug` op, tests/e2e/lora-lm.gpu.spec.ts):
+ * 'lose-device' destroys the worker's device, as a driver reset would lose it, so the chunk in
+ * flight fails and the session goes on on the CPU. True if there was a live device.
+ */
+export function lmGpuDebug(action: 'lose-device'): boolean {
+  const device = action === 'lose-device' ? hub.liveDevice : null;
+  device?.destroy();
+  return device !== null;
+}

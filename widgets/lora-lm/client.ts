@@ -10,6 +10,7 @@ import {
   fromWireError,
   parseMessage,
   toWireError,
+  type LmDebugAction,
   type LmMessage,
   type LmOp,
   type LmOps,
@@ -20,7 +21,8 @@ import workerUrl from './lm.worker.ts?worker&url';
 /** Longest training slice on the main thread, ms. */
 const MAIN_THREAD_SLICE_MS = 8;
 
-export type Progress = (p: { step: number; loss: number; stepsPerSecond: number }) => void;
+/** Training progress; `fallback` (once, after WebGPU failed mid-call) says why it goes on on the CPU. */
+export type Progress = (p: { step: number; loss: number; stepsPerSecond: number; fallback?: string }) => void;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -43,7 +45,8 @@ class PageLm {
     const p = this.pending.get(msg.id);
     if (!p) return;
     if (msg.kind === 'progress') {
-      p.progress?.({ step: msg.step, loss: msg.loss, stepsPerSecond: msg.stepsPerSecond });
+      const { step, loss, stepsPerSecond, fallback } = msg;
+      p.progress?.({ step, loss, stepsPerSecond, ...(fallback ? { fallback } : {}) });
       return;
     }
     this.pending.delete(msg.id);
@@ -117,8 +120,8 @@ async function start(): Promise<PageLm> {
     page.host = 'main-thread';
     page.fallbackReason = `no worker could start (${(error as Error).message}); the model runs on the main thread in short slices`;
     page.send = (req) => {
-      const progress = (step: number, loss: number, stepsPerSecond: number): void =>
-        deliver({ kind: 'progress', id: req.id, step, loss, stepsPerSecond });
+      const progress = (step: number, loss: number, stepsPerSecond: number, fallback?: string): void =>
+        deliver({ kind: 'progress', id: req.id, step, loss, stepsPerSecond, ...(fallback ? { fallback } : {}) });
       // A macrotask first, as a worker would: the caller's code after send() runs before the work.
       setTimeout(() => {
         Promise.resolve()
@@ -157,6 +160,14 @@ export class LmClient {
   async call<K extends LmOp>(op: K, args: LmOps[K]['args'], progress?: Progress): Promise<LmOps[K]['result']> {
     if (this.closed) throw new Error(`${op}: the element was disconnected`);
     return (await this.page).call(this.id, op, args, progress);
+  }
+
+  /**
+   * @internal Test hook of the e2e suite (tests/e2e/lora-lm.gpu.spec.ts), not part of the
+   * element's API: 'lose-device' destroys the worker's GPU device (as a driver reset would).
+   */
+  debug(action: LmDebugAction): Promise<boolean> {
+    return this.call('debug', { action });
   }
 
   /** Forgets this session; the last one closes the worker. */

@@ -38,8 +38,9 @@ export class LmMergeEvent extends Event {
 
 /**
  * Where adapters train and why: once loaded (WebGPU in the worker, or the CPU kernels, in a
- * worker or not), and again with `backend: 'cpu'` if WebGPU fails during training. Sampling
- * always runs on the CPU kernels.
+ * worker or not), and again with `backend: 'cpu'` as soon as WebGPU fails during training, before
+ * the steps that run on the CPU (`reason`: why, and from which step; the steps done are kept).
+ * Sampling always runs on the CPU kernels.
  */
 export class LmBackendEvent extends Event {
   readonly detail: { backend: 'cpu' | 'webgpu'; reason: string; host: 'worker' | 'main-thread'; kernels: string };

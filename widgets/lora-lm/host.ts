@@ -8,8 +8,10 @@
  * Backend: `load` chooses it once per session (engine/backend-choice.ts, as for `<lora-trainer>`).
  * On WebGPU each adapter trains through a GPU mirror of its AdapterTrainer (widgets/gpu/lm.ts,
  * made by the worker's `gpuTrainer`), in chunks; if a chunk fails (device lost, validation error,
- * a non-finite loss) the adapter continues on the CPU from the last completed chunk and the
- * session stays on the CPU, saying why (TrainInfo.fallback). Sampling always runs on the CPU.
+ * a non-finite loss) the adapter keeps every step of the completed chunks and the call goes on
+ * on the CPU from there, to the steps asked for (the same curve, as the CPU trainer is the source
+ * of truth); the session stays on the CPU and says why, once, on the next progress and in
+ * TrainInfo.fallback. Sampling always runs on the CPU.
  *
  * Failure policy: every operation validates its input first and throws before changing
  * anything (an unknown adapter, a prompt outside the vocabulary, steps ≤ 0, a file for another
@@ -38,7 +40,7 @@ import { copy } from '../core/matrix.ts';
 import { deriveSeed } from '../core/rng.ts';
 import { chooseBackend, REASONS, type BackendDecision, type GpuLike } from '../engine/backend-choice.ts';
 import { SliceSizer } from '../engine/slicer.ts';
-import type { AdapterInfo, LmOps, LoadInfo, TrainInfo } from './protocol.ts';
+import type { AdapterInfo, LmDebugAction, LmOps, LoadInfo, TrainInfo } from './protocol.ts';
 
 /** Adapter training: Adam's learning rate, batch rows, α (s = α/r). */
 const LR = 0.004;
@@ -62,6 +64,8 @@ export interface HostEnv {
   readonly gpu?: GpuLike;
   /** Makes a WebGPU trainer (widgets/gpu/lm.ts `createLmGpuTrainer`); the worker only. */
   readonly gpuTrainer?: GpuTrainerFactory;
+  /** @internal Answers the `debug` op (widgets/gpu/lm.ts `lmGpuDebug`; tests only). */
+  readonly debug?: (action: LmDebugAction) => boolean;
 }
 
 /** A GPU mirror of an AdapterTrainer: trains in chunks, writing the results into the trainer. */
@@ -74,7 +78,8 @@ export interface GpuChunkTrainer {
 /** Called with the trainer's adapter on `lm`; reads what it needs before its first await. */
 export type GpuTrainerFactory = (trainer: AdapterTrainer, lm: CharLm, adapter: GPUAdapter) => Promise<GpuChunkTrainer>;
 
-type Progress = (step: number, loss: number, stepsPerSecond: number) => void;
+/** Training progress; `fallback` is set once, on the first progress after WebGPU failed (why). */
+type Progress = (step: number, loss: number, stepsPerSecond: number, fallback?: string) => void;
 
 interface Slot {
   adapter: LmAdapter;
@@ -224,12 +229,14 @@ export class LmSession {
     const sizer = new SliceSizer(this.env.sliceMs, 256);
     const t0 = this.env.now();
     let fallback: string | undefined;
+    /** The fallback not yet reported through `progress`. */
+    let untold: string | undefined;
     const gpuAdapter = this.backend.adapter;
     if (gpuAdapter && !slot.gpu) {
       try {
         slot.gpu = await this.withAdapter(name, () => this.env.gpuTrainer!(trainer, this.lm, gpuAdapter));
       } catch (error) {
-        fallback = this.toCpu(error);
+        fallback = untold = this.toCpu(error, name, slot.steps);
       }
     }
     while (losses.length < steps) {
@@ -240,7 +247,7 @@ export class LmSession {
         try {
           losses.push(...(await slot.gpu.trainChunk(tokens, n)));
         } catch (error) {
-          fallback = this.toCpu(error);
+          fallback = untold = this.toCpu(error, name, slot.steps);
           continue;
         }
       } else {
@@ -252,7 +259,8 @@ export class LmSession {
       }
       const s1 = this.env.now();
       slot.steps += n;
-      progress(slot.steps, losses[losses.length - 1], (losses.length * 1000) / Math.max(1, s1 - t0));
+      progress(slot.steps, losses[losses.length - 1], (losses.length * 1000) / Math.max(1, s1 - t0), untold);
+      untold = undefined;
       await this.env.yieldNow();
     }
     const info = this.info(name);
@@ -268,13 +276,17 @@ export class LmSession {
     };
   }
 
-  /** A GPU chunk or trainer failed: this session trains on the CPU from now on; returns why. */
-  private toCpu(error: unknown): string {
+  /**
+   * A GPU chunk or trainer failed while adapter `name` stood at `step` (its completed steps,
+   * kept): this session trains on the CPU from now on; returns why.
+   */
+  private toCpu(error: unknown, name: string, step: number): string {
     for (const s of this.slots.values()) {
       s.gpu?.dispose();
       s.gpu = null;
     }
-    const reason = `WebGPU failed (${(error as Error).name}: ${(error as Error).message}); training continues on the CPU`;
+    const { name: kind, message } = error as Error;
+    const reason = `WebGPU failed (${kind}: ${message}); training continues on the CPU from step ${step} of ${name}`;
     this.backend = { backend: 'cpu', reason, adapter: null };
     return reason;
   }
@@ -382,6 +394,11 @@ export class LmHost {
   }
 
   handle(session: number, op: keyof LmOps, args: unknown, progress: Progress): Promise<unknown> | unknown {
+    if (op === 'debug') {
+      const { action } = args as LmOps['debug']['args'];
+      if (action !== 'lose-device') throw new LmInputError(`unknown debug action ${JSON.stringify(action)}`);
+      return this.env.debug?.(action) ?? false;
+    }
     if (op === 'close') {
       this.sessions.get(session)?.close();
       this.sessions.delete(session);

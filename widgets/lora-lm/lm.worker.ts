@@ -7,7 +7,7 @@
 import { workerScope } from '../shared/worker-scope.ts';
 import { yieldToEventLoop } from '../engine/slicer.ts';
 import { loadCpuKernels } from '../wasm/load.ts';
-import { createLmGpuTrainer } from '../gpu/lm.ts';
+import { createLmGpuTrainer, lmGpuDebug } from '../gpu/lm.ts';
 import { LmHost } from './host.ts';
 import { parseRequest, toWireError, type LmMessage } from './protocol.ts';
 
@@ -27,13 +27,14 @@ const host = new LmHost({
   sliceMs: 40,
   gpu: typeof navigator !== 'undefined' ? navigator.gpu : undefined,
   gpuTrainer: createLmGpuTrainer,
+  debug: lmGpuDebug,
 });
 
 scope.addEventListener('message', (event: MessageEvent) => {
   const req = parseRequest(event.data);
   if (!req) return;
-  const progress = (step: number, loss: number, stepsPerSecond: number): void =>
-    post({ kind: 'progress', id: req.id, step, loss, stepsPerSecond });
+  const progress = (step: number, loss: number, stepsPerSecond: number, fallback?: string): void =>
+    post({ kind: 'progress', id: req.id, step, loss, stepsPerSecond, ...(fallback ? { fallback } : {}) });
   Promise.resolve()
     .then(() => host.handle(req.session, req.op, req.args, progress))
     .then(

@@ -65,7 +65,7 @@ export interface SampleRequest {
  * @fires lm-sample - {@link LmSampleEvent} `{adapter, prompt, seed, text, merged}` for every sample drawn.
  * @fires lm-swap - {@link LmSwapEvent} `{adapter}` when the adapter in use changes.
  * @fires lm-merge - {@link LmMergeEvent} `{adapter, maxLogitDiff, identical}` after a merge.
- * @fires lm-backend - {@link LmBackendEvent} `{backend, reason, host, kernels}` once the model has loaded, and if WebGPU fails while training (then `cpu`).
+ * @fires lm-backend - {@link LmBackendEvent} `{backend, reason, host, kernels}` once the model has loaded, and again (`cpu`) as soon as WebGPU fails while training: the steps done are kept and the call goes on on the CPU.
  * @fires lm-error - {@link LmErrorEvent} `{message}`: a call or the load failed (also shown inline).
  *
  * @csspart root - The element's frame.
@@ -119,6 +119,8 @@ export class LoraLm extends LitElement {
   private loading: Promise<LoadInfo> | null = null;
   private loadInfo: LoadInfo | null = null;
   private active: string | null = null;
+  /** Where the model runs (client.ts), once loaded. */
+  private modelHost: 'worker' | 'main-thread' = 'worker';
   private merged = false;
   private queue: Promise<unknown> = Promise.resolve();
   private releaseTimer: ReturnType<typeof setTimeout> | undefined;
@@ -170,7 +172,11 @@ export class LoraLm extends LitElement {
     return this.ensureLoaded().then(() => {});
   }
 
-  /** Trains `adapter` for `steps` (default: the `steps` attribute) more steps; resolves with its losses. */
+  /**
+   * Trains `adapter` for `steps` (default: the `steps` attribute) more steps; resolves with its
+   * losses. If WebGPU fails meanwhile, the steps done are kept and the rest run on the CPU (the
+   * status line and a second `lm-backend` say so at once).
+   */
   train(adapter: string, steps?: number): Promise<{ adapter: string; step: number; loss: number; losses: number[] }> {
     return this.enqueue(`Training ${adapter}…`, async (client) => {
       const n = steps ?? this.settings.steps;
@@ -183,20 +189,22 @@ export class LoraLm extends LitElement {
         };
       };
       const start = this.ui.info[adapter]?.steps ?? 0;
+      let told = false;
+      const tell = (reason: string): void => {
+        told = true;
+        this.toCpu(adapter, reason);
+      };
       const result = await client.call(
         'train',
         { adapter, steps: n, rank: this.settings.rank, seed: this.settings.seed },
-        ({ step, loss, stepsPerSecond }) => {
+        ({ step, loss, stepsPerSecond, fallback }) => {
+          if (fallback && !told) tell(fallback);
           while (losses.length < step - start) losses.push(loss);
           view(step, loss, stepsPerSecond, true);
           this.dispatchEvent(new LmStepEvent({ adapter, step, loss, stepsPerSecond }));
         },
       );
-      if (result.fallback) {
-        const { host } = await client.where();
-        const kernels = this.loadInfo?.kernels ?? '';
-        this.dispatchEvent(new LmBackendEvent({ backend: 'cpu', reason: result.fallback, host, kernels }));
-      }
+      if (result.fallback && !told) tell(result.fallback);
       losses.length = 0;
       losses.push(...result.losses);
       const last = result.losses[result.losses.length - 1];
@@ -320,6 +328,7 @@ export class LoraLm extends LitElement {
       const info = await client.call('load', { ...assetUrls(), backend: this.settings.backend });
       const where = await client.where();
       this.loadInfo = info;
+      this.modelHost = where.host;
       const reason = `${info.reason}; ${where.host === 'worker' ? 'in a worker' : where.reason}; ${info.kernels}`;
       const label = info.backend === 'webgpu' ? 'WebGPU' : 'CPU';
       this.ui = { ...this.ui, status: `Model loaded: ${label}, ${reason}.` };
@@ -374,6 +383,17 @@ export class LoraLm extends LitElement {
   private setInfo(info: AdapterInfo): void {
     const { name, rank, alpha, trainableParams, bytes, steps } = info;
     this.ui = { ...this.ui, info: { ...this.ui.info, [name]: { name, rank, alpha, trainableParams, bytes, steps } } };
+  }
+
+  /**
+   * WebGPU failed while `adapter` trained (`reason` says why and from which step): the status
+   * line says so for good (also while the rest trains) and `lm-backend` reports the CPU.
+   */
+  private toCpu(adapter: string, reason: string): void {
+    const status = `${reason}.`;
+    this.ui = { ...this.ui, status, busy: `Training ${adapter}… ${status}` };
+    const kernels = this.loadInfo?.kernels ?? '';
+    this.dispatchEvent(new LmBackendEvent({ backend: 'cpu', reason, host: this.modelHost, kernels }));
   }
 
   private fail(message: string): void {

@@ -69,8 +69,17 @@ export interface LmOps {
   adapterInfo: { args: { name: string }; result: AdapterInfo };
   loss: { args: { adapter: string | null; corpus: string }; result: { loss: number } };
   close: { args: Record<string, never>; result: null };
+  /**
+   * @internal Test hook of the e2e suite (tests/e2e/lora-lm.gpu.spec.ts), not part of the
+   * element's API: `lose-device` destroys the worker's GPU device, as a driver reset would lose
+   * it; resolves true if there was one.
+   */
+  debug: { args: { action: LmDebugAction }; result: boolean };
 }
 export type LmOp = keyof LmOps;
+
+/** @internal The `debug` op's actions (tests only). */
+export type LmDebugAction = 'lose-device';
 
 export interface LmRequest<K extends LmOp = LmOp> {
   readonly kind: 'request';
@@ -95,6 +104,8 @@ export type LmMessage =
       readonly step: number;
       readonly loss: number;
       readonly stepsPerSecond: number;
+      /** On the first progress after WebGPU failed mid-call: why, and from which step the CPU goes on. */
+      readonly fallback?: string;
     };
 
 const OPS = new Set<string>([
@@ -109,6 +120,7 @@ const OPS = new Set<string>([
   'adapterInfo',
   'loss',
   'close',
+  'debug',
 ]);
 
 /** A request from the page, or null for anything else. */
