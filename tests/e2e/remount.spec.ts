@@ -210,6 +210,31 @@ for (const c of CASES) {
   });
 }
 
+test('<srs-progress> moved and its export clicked at once: the export waits for the store to reopen', async ({
+  page,
+}) => {
+  // The move closes the store and opens it again while the figures (and their buttons) stay
+  // drawn; a click in between used to read a store that was not there, and nothing downloaded.
+  const { errors, el } = await open(
+    page,
+    CASES.find((c) => c.tag === 'srs-progress')!,
+  );
+  await expect(el.getByRole('button', { name: 'Export progress (JSON)' })).toBeVisible({ timeout: 20_000 });
+  const download = page.waitForEvent('download');
+  const storeWhenClicked = await el.evaluate((e) => {
+    document.getElementById('other')!.append(e);
+    const button = [...e.shadowRoot!.querySelectorAll('button')].find(
+      (b) => b.textContent === 'Export progress (JSON)',
+    );
+    button!.click();
+    return (e as unknown as { store?: unknown }).store === undefined ? 'closed' : 'open';
+  });
+  expect(storeWhenClicked, 'the click came before the store reopened').toBe('closed');
+  expect((await download).suggestedFilename()).toBe('marginalia-progress.json');
+  await expect(el.getByRole('alert')).toHaveCount(0);
+  await clean(page, errors);
+});
+
 test('<lora-trainer> on the site: removed past its grace period and added back, it trains again', async ({ page }) => {
   await page.goto('/playground/');
   const el = page.locator('lora-trainer').first();

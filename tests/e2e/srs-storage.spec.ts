@@ -6,12 +6,13 @@ import { embedUrl, openEmbed, pageErrors } from './support/foreign.ts';
 import { readStores } from './support/idb.ts';
 import { FOREIGN, SITE } from '../../scripts/lib/ports.mjs';
 import { createScheduler } from '../../widgets/core/srs-schedule.ts';
+import { DB_VERSION } from '../../widgets/srs-store/migrations.ts';
 import { replay, type LogEntry } from '../../widgets/core/srs-log.ts';
 
 /**
  * <srs-quiz> storage in Chromium's real IndexedDB, on the foreign host: reload, two tabs,
  * migration from version 1, damaged records, quota errors, no IndexedDB, clock skew, namespaces,
- * import/export.
+ * import/export; and <srs-progress>'s exports when they fail.
  */
 const FIX = 'tests/fixtures/srs';
 const quiz = (page: Page) => page.locator('srs-quiz').first();
@@ -210,6 +211,75 @@ test('export: versioned JSON of the log, and the optimizer CSV', async ({ page }
     .getByRole('button', { name: /Export review log/ })
     .click();
   expect((await download).suggestedFilename()).toBe('marginalia-revlog.csv');
+});
+
+/** One review graded by <srs-quiz>, then <srs-progress> on the same foreign origin, drawn. */
+async function progressWithOneReview(page: Page) {
+  await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
+  await ready(page);
+  await quiz(page).evaluate(async (el: SrsQuiz) => {
+    await el.reveal();
+    await el.grade(3);
+  });
+  await openEmbed(page, { tag: 'srs-progress', attrs: { deck: 'srs-fixture' } });
+  const progress = page.locator('srs-progress');
+  await expect(progress).toContainText('1 review on 1 day.', { timeout: 20_000 });
+  const downloads: string[] = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  return { progress, downloads };
+}
+
+test('<srs-progress>: an export whose module cannot be fetched says which export failed; the CSV still works', async ({
+  page,
+}) => {
+  const { progress, downloads } = await progressWithOneReview(page);
+  // The JSON export loads the profile reader when it is first clicked: the site is unreachable now.
+  await page.route('**/widgets/chunks/profile-check-*.js', (route) => route.abort('internetdisconnected'));
+  await progress.getByRole('button', { name: 'Export progress (JSON)' }).click();
+  const alert = progress.getByRole('alert');
+  await expect(alert).toContainText('Could not export your progress (JSON), nothing was changed:');
+  await expect(alert).toContainText('profile-check');
+  expect(downloads).toEqual([]);
+  // Nothing lost: the log is stored as it was, and the CSV (which needs no more modules) exports it.
+  expect((await dump(page)).log).toHaveLength(1);
+  const download = page.waitForEvent('download');
+  await progress.getByRole('button', { name: /Export review log/ }).click();
+  expect(
+    readFileSync(await (await download).path(), 'utf8')
+      .trim()
+      .split('\n'),
+  ).toHaveLength(2);
+  await expect(alert).toHaveCount(0);
+  expect(await pageErrors(page)).toEqual([]);
+});
+
+test('<srs-progress>: an export the store cannot read (a newer version in another tab) says so; the log is kept', async ({
+  page,
+  context,
+}) => {
+  const { progress, downloads } = await progressWithOneReview(page);
+  // Another tab of the same origin upgrades the database: this tab's store lets go of it, and
+  // cannot open it again at its own, older version.
+  const other = await context.newPage();
+  await other.goto(embedUrl({ tag: 'srs-quiz', load: false }));
+  await other.evaluate(
+    (version) =>
+      new Promise<void>((resolve, reject) => {
+        const r = indexedDB.open('marginalia-srs', version);
+        r.onsuccess = () => (r.result.close(), resolve());
+        r.onerror = () => reject(r.error);
+      }),
+    DB_VERSION + 1,
+  );
+  await progress.getByRole('button', { name: /Export review log/ }).click();
+  const alert = progress.getByRole('alert');
+  await expect(alert).toContainText('Could not export your review log (CSV), nothing was changed:');
+  await expect(alert).toContainText('VersionError');
+  expect(downloads).toEqual([]);
+  const d = await dump(page);
+  expect(d.version).toBe(DB_VERSION + 1);
+  expect(d.log).toHaveLength(1);
+  expect(await pageErrors(page)).toEqual([]);
 });
 
 test('a real quota error: one retry, then a clear message offering export; the review is kept in memory', async ({

@@ -153,6 +153,13 @@ export class SrsProgress extends LitElement {
   private scheduler: Scheduler | undefined;
   private decks: StudyDeck[] = [];
   private notes: string[] = [];
+  /**
+   * The latest load, and its number. A move to another parent closes the store and loads again
+   * while the figures (with the export buttons) stay drawn: an export or an import waits for the
+   * latest load instead of finding no store, and an older load still running gives up quietly.
+   */
+  private loading: Promise<void> | undefined;
+  private loads = 0;
 
   constructor() {
     super();
@@ -185,7 +192,14 @@ export class SrsProgress extends LitElement {
     return DEFAULT_RETENTION;
   }
 
-  private async load(): Promise<void> {
+  /** Opens the store and computes the figures (see `loading`). Never rejects. */
+  private load(): Promise<void> {
+    this.loading = this.read(++this.loads);
+    return this.loading;
+  }
+
+  private async read(n: number): Promise<void> {
+    const stale = () => n !== this.loads || !this.isConnected;
     try {
       this.notes = [];
       const desired = this.desired();
@@ -203,7 +217,7 @@ export class SrsProgress extends LitElement {
         Promise.allSettled(ids.map((id) => fetchDeck(id))),
       ]);
       this.scheduler = scheduler;
-      if (!this.isConnected) return store.close(); // removed while loading: reconnecting loads again
+      if (stale()) return store.close(); // removed while loading: reconnecting loads again
       this.store = store;
       if (fallbackReason)
         this.notes.push(`This browser is not keeping progress (${fallbackReason}), so there is none to show.`);
@@ -212,21 +226,22 @@ export class SrsProgress extends LitElement {
         this.notes.push((r.reason as Error).message);
         return [];
       });
-      await this.compute(desired);
+      await this.compute(store, scheduler, desired);
     } catch (e) {
-      this.message = `Could not read your progress: ${e instanceof Error ? e.message : String(e)}`;
+      // A load overtaken by a move failed on the store the move closed: the next load reports.
+      if (!stale()) this.message = `Could not read your progress: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
 
-  private async compute(desired: number): Promise<void> {
-    const log: LogEntry[] = await this.store!.log();
+  private async compute(store: ProgressStore, scheduler: Scheduler, desired: number): Promise<void> {
+    const log: LogEntry[] = await store.log();
     const now = Date.now();
     const offset = -new Date(now).getTimezoneOffset();
-    const states = replay(this.scheduler!, log);
+    const states = replay(scheduler, log);
     const cards = this.decks.flatMap((d) => d.cards.map((c) => ({ key: c.key, group: d.id })));
     const m = mastery(cards, states, now);
     const days = reviewsPerDay(log, now, offset, 365);
-    this.notes.push(...this.store!.problems);
+    this.notes.push(...store.problems);
     const cal = calibration(log, now, (key) => key.slice(0, key.indexOf(':')));
     const titles = new Map(this.decks.map((d) => [d.id, d.lessonTitle ?? d.title]));
     this.figures = {
@@ -248,12 +263,39 @@ export class SrsProgress extends LitElement {
     };
   }
 
+  /** The open store, once the latest load (after a move, say) has finished. */
+  private async opened(): Promise<{ store: ProgressStore; scheduler: Scheduler }> {
+    let latest: Promise<void> | undefined;
+    do {
+      latest = this.loading;
+      await latest;
+    } while (latest !== this.loading);
+    const { store, scheduler } = this;
+    if (!store || !scheduler) throw new Error('your progress is not loaded (the page could not open its storage)');
+    return { store, scheduler };
+  }
+
+  /**
+   * Saves the progress file (JSON) or the optimizer's review log (CSV). A failure is said in the
+   * element's alert, naming the file; an export only reads, so nothing is changed.
+   */
   private async download(kind: 'json' | 'csv'): Promise<void> {
-    const [log, profile] = await Promise.all([this.store!.log(), this.store!.profile()]);
-    const text =
-      kind === 'json'
-        ? JSON.stringify(toProgressFile(this.store!.namespace, log, Date.now(), profile), null, 1)
-        : toOptimizerCsv(this.scheduler!, log);
+    try {
+      const { store, scheduler } = await this.opened();
+      const [log, profile] = await Promise.all([store.log(), kind === 'json' ? store.profile() : null]);
+      const text = profile
+        ? JSON.stringify(toProgressFile(store.namespace, log, Date.now(), profile), null, 1)
+        : toOptimizerCsv(scheduler, log);
+      this.save(kind, text);
+      this.message = '';
+    } catch (e) {
+      const what = kind === 'json' ? 'progress (JSON)' : 'review log (CSV)';
+      const why = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
+      this.message = `Could not export your ${what}, nothing was changed: ${why}.`;
+    }
+  }
+
+  private save(kind: 'json' | 'csv', text: string): void {
     const url = URL.createObjectURL(new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/csv' }));
     const a = document.createElement('a');
     a.href = url;
@@ -267,17 +309,18 @@ export class SrsProgress extends LitElement {
   private onImport = async (e: Event): Promise<void> => {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
-    if (!file || !this.store) return;
+    if (!file) return;
     try {
+      const { store, scheduler } = await this.opened();
       const parsed = parseProgressFile(await file.text());
-      const plan = await this.store.merge(parsed.log, parsed);
+      const plan = await store.merge(parsed.log, parsed);
       this.message = '';
       this.notes = [
         `Imported ${plan.add.length} reviews; ${plan.duplicates} were already here.` +
           (plan.mocksAdded ? ` Added ${plan.mocksAdded} mock interviews.` : '') +
           (plan.planChanged ? ' The study plan now uses the imported settings.' : ''),
       ];
-      await this.compute(this.desired());
+      await this.compute(store, scheduler, this.desired());
     } catch (err) {
       this.message = `Import refused, nothing was changed: ${(err as Error).message}.`;
     }
