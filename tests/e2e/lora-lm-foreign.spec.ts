@@ -5,20 +5,12 @@
  * and the page gets no errors and no styles.
  */
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { addWidgetScript, documentStyles, embedUrl, openEmbed, pageErrors, violations } from './support/foreign.ts';
+import { addWidgetScript, documentStyles, embedUrl, pageErrors } from './support/foreign.ts';
+import { expectMainThreadEmbed, expectWorkerEmbed } from './support/foreign-training.ts';
 import type { LoraLm } from '../../widgets/lora-lm/lora-lm.ts';
 
 const T = 'lora-lm';
 type Api = LoraLm;
-
-async function recordBackend(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __backend: unknown[] };
-    w.__backend = [];
-    document.addEventListener('lm-backend', (e) => w.__backend.push((e as CustomEvent).detail));
-  });
-}
 
 /** Both instances train a few steps at once, sample, swap and merge; each keeps its own state. */
 async function exercise(page: Page) {
@@ -59,45 +51,19 @@ test.describe('<lora-lm> on a foreign host under the strict CSP', () => {
   test('with worker-src: two instances in the page’s one worker; no violations, errors or leaked styles', async ({
     page,
   }) => {
-    await recordBackend(page);
-    const { consoleErrors } = await openEmbed(page, { tag: T, count: 2, hostile: true, attrs: { prompt: 'The ' } });
-    await exercise(page);
-    const backend = await page.evaluate(
-      () => (window as unknown as { __backend: Record<string, unknown>[] }).__backend,
-    );
-    expect(backend).toHaveLength(2);
-    for (const d of backend) expect(d).toMatchObject({ backend: 'cpu', host: 'worker' });
-    expect(await violations(page)).toEqual([]);
-    expect(await pageErrors(page)).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-    const axe = await new AxeBuilder({ page }).include(T).analyze();
-    expect(axe.violations.map((v) => v.id)).toEqual([]);
+    await expectWorkerEmbed(page, {
+      tag: T,
+      backendEvent: 'lm-backend',
+      hostile: true,
+      attrs: { prompt: 'The ' },
+      exercise,
+    });
   });
 
   test('without worker-src: runs on the main thread and says why; the only violations are worker-src and the wasm compile', async ({
     page,
   }) => {
-    await recordBackend(page);
-    const { consoleErrors } = await openEmbed(page, { tag: T, count: 2, worker: false });
-    await exercise(page);
-    const backend = await page.evaluate(
-      () => (window as unknown as { __backend: Record<string, unknown>[] }).__backend,
-    );
-    expect(backend).toHaveLength(2);
-    for (const d of backend) {
-      expect(d).toMatchObject({ backend: 'cpu', host: 'main-thread' });
-      expect(String(d['reason'])).toMatch(/worker/i);
-    }
-    const v = (await violations(page)) as { directive: string; blocked: string }[];
-    expect(v.length).toBeGreaterThan(0);
-    expect(
-      v.every((x) => x.directive.startsWith('worker-src') || x.blocked === 'wasm-eval'),
-      JSON.stringify(v),
-    ).toBe(true);
-    expect(await pageErrors(page)).toEqual([]);
-    expect(
-      consoleErrors.filter((m) => !/worker-src|Content Security Policy|Refused to create a worker/i.test(m)),
-    ).toEqual([]);
+    await expectMainThreadEmbed(page, { tag: T, backendEvent: 'lm-backend', exercise });
   });
 
   test('an invalid attribute shows its message; nothing throws; no document styles added', async ({ page }) => {

@@ -3,9 +3,9 @@
  * foreign-server.mjs), with and without `worker-src`, two instances on one page.
  */
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import { addWidgetScript, documentStyles, embedUrl, openEmbed, pageErrors, violations } from './support/foreign.ts';
-import { events, ready, recordEvents, type TrainerApi } from './support/lora-trainer.ts';
+import { expectMainThreadEmbed, expectWorkerEmbed } from './support/foreign-training.ts';
+import { ready, type TrainerApi } from './support/lora-trainer.ts';
 
 const T = 'lora-trainer';
 
@@ -54,46 +54,21 @@ test.describe('<lora-trainer> on a foreign host under the strict CSP', () => {
   test('with worker-src: two instances train in the page’s one worker; no violations, errors or leaked styles', async ({
     page,
   }) => {
-    await recordEvents(page);
-    const { consoleErrors } = await openEmbed(page, { tag: T, count: 2, attrs: { rank: '4' } });
-    await exercise(page);
-    const backend = await events(page, 'lora-backend');
-    expect(backend.map((e) => e.target).sort()).toEqual(['lora-trainer-0', 'lora-trainer-1']);
-    for (const e of backend) expect(e.detail).toMatchObject({ backend: 'cpu', host: 'worker' });
-    expect(await violations(page)).toEqual([]);
-    expect(await pageErrors(page)).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-    const axe = await new AxeBuilder({ page }).include(T).analyze();
-    expect(axe.violations.map((v) => v.id)).toEqual([]);
+    await expectWorkerEmbed(page, { tag: T, backendEvent: 'lora-backend', attrs: { rank: '4' }, exercise });
   });
 
   test('without worker-src: trains on the main thread and says so through lora-backend; the only violation is worker-src', async ({
     page,
   }) => {
-    await recordEvents(page);
-    const { consoleErrors } = await openEmbed(page, { tag: T, count: 2, attrs: { rank: '4' }, worker: false });
-    await exercise(page);
-    const backend = await events(page, 'lora-backend');
-    expect(backend).toHaveLength(2);
-    for (const e of backend) {
-      expect(e.detail).toMatchObject({ backend: 'cpu', host: 'main-thread' });
-      expect(String(e.detail['reason'])).toMatch(/worker/i);
-    }
+    const v = await expectMainThreadEmbed(page, {
+      tag: T,
+      backendEvent: 'lora-backend',
+      attrs: { rank: '4' },
+      exercise,
+    });
     await expect(page.locator('#lora-trainer-0').getByText(/Training on the main thread/)).toBeVisible();
-    const v = (await violations(page)) as { directive: string; blocked: string }[];
-    expect(v.length).toBeGreaterThan(0);
     // …and the engine's one refused WebAssembly compile (no 'wasm-unsafe-eval': it trains on JS)
     expect(v.filter((x) => x.blocked === 'wasm-eval')).toHaveLength(1);
-    expect(
-      v.every((x) => x.directive.startsWith('worker-src') || x.blocked === 'wasm-eval'),
-      JSON.stringify(v),
-    ).toBe(true);
-    expect(await pageErrors(page)).toEqual([]);
-    expect(
-      consoleErrors.filter((m) => !/worker-src|Content Security Policy|Refused to create a worker/i.test(m)),
-    ).toEqual([]);
-    const axe = await new AxeBuilder({ page }).include(T).analyze();
-    expect(axe.violations.map((x) => x.id)).toEqual([]);
   });
 
   test('an invalid attribute shows its message on the foreign page too; nothing throws', async ({ page }) => {
