@@ -5,40 +5,12 @@
  * integrity="sha384-…" crossorigin="anonymous">` — works on the foreign host under the strict
  * CSP, loading nothing outside its version; a copy with one byte changed is refused.
  */
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { embedUrl, pageErrors, violations } from './support/foreign.ts';
 import { ready, type TrainerApi } from './support/lora-trainer.ts';
+import { addPinned, manifest, pinnedUrl, version } from './support/pinned.ts';
 import { SITE } from '../../scripts/lib/ports.mjs';
-
-const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-
-interface Manifest {
-  version: string;
-  files: Record<string, string>;
-}
-
-const manifest = async (page: Page): Promise<Manifest> =>
-  (await (await page.request.get(`${SITE}/widgets/manifest.json`)).json()) as Manifest;
-
-/** Adds the pinned snippet for `tag` to the page; resolves with 'load' or 'error' (the script element's event). */
-function addPinned(page: Page, tag: string, integrity: string): Promise<string> {
-  return page.evaluate(
-    ([src, integrity]) =>
-      new Promise<string>((resolve) => {
-        const s = document.createElement('script');
-        s.type = 'module';
-        s.src = src;
-        s.integrity = integrity;
-        s.crossOrigin = 'anonymous';
-        s.onload = () => resolve('load');
-        s.onerror = () => resolve('error');
-        document.head.append(s);
-      }),
-    [`${SITE}/widgets/${version}/${tag}.js`, integrity] as const,
-  );
-}
 
 test('the manifest lists every pinned file with its sha384, and the files are immutable and cross-origin', async ({
   page,
@@ -82,7 +54,7 @@ test('the pinned snippet with integrity runs <lora-trainer> on the foreign host 
   page.on('request', (r) => r.url().startsWith(`${SITE}/widgets/`) && requested.push(r.url()));
   await page.goto(embedUrl({ tag: 'lora-trainer', attrs: { scenario: 'low-rank-shift', rank: '2' }, load: false }));
   const m = await manifest(page);
-  expect(await addPinned(page, 'lora-trainer', m.files[`${version}/lora-trainer.js`])).toBe('load');
+  expect(await addPinned(page, pinnedUrl('lora-trainer'), m.files[`${version}/lora-trainer.js`])).toBe('load');
   const el = page.locator('#lora-trainer-0');
   await ready(el);
   expect(await el.evaluate(async (e) => (await (e as TrainerApi).train(10)).losses.length)).toBe(10);
@@ -110,7 +82,7 @@ test('a pinned module with one byte changed is refused, and nothing is defined',
   });
   await page.goto(embedUrl({ tag: 'peft-calculator', load: false }));
   const m = await manifest(page);
-  expect(await addPinned(page, 'peft-calculator', m.files[`${version}/peft-calculator.js`])).toBe('error');
+  expect(await addPinned(page, pinnedUrl('peft-calculator'), m.files[`${version}/peft-calculator.js`])).toBe('error');
   expect(await page.evaluate(() => customElements.get('peft-calculator'))).toBeUndefined();
   expect(errors.join('\n')).toMatch(/integrity/i);
 });
@@ -118,7 +90,7 @@ test('a pinned module with one byte changed is refused, and nothing is defined',
 test('the same snippet without tampering defines <peft-calculator> (the control for the refusal)', async ({ page }) => {
   await page.goto(embedUrl({ tag: 'peft-calculator', load: false }));
   const m = await manifest(page);
-  expect(await addPinned(page, 'peft-calculator', m.files[`${version}/peft-calculator.js`])).toBe('load');
+  expect(await addPinned(page, pinnedUrl('peft-calculator'), m.files[`${version}/peft-calculator.js`])).toBe('load');
   await page.waitForFunction(() => customElements.get('peft-calculator') !== undefined);
   await expect(page.locator('#peft-calculator-0').getByRole('status').first()).toBeAttached();
 });

@@ -2,9 +2,10 @@
  * The /embed/ configurator (Configurator.astro): pick an element, set its attributes, see it live
  * in the preview, copy the pinned snippet with its integrity. The host in every snippet on the
  * page is where the page is served from (not the build's `site`). Messages about attribute
- * values are the element's own (its role="alert" text), attached to the field they name.
+ * values are the element's own (its role="alert" text), attached to the field they name, and
+ * followed as they change: some elements judge their attributes only once their data has loaded.
  */
-import { EMBED_FIELDS, embedSnippet } from './fields.ts';
+import { EMBED_FIELDS, embedSnippet, messageFields, type EmbedField } from './fields.ts';
 
 interface Manifest {
   version: string;
@@ -35,9 +36,19 @@ function configure(root: HTMLElement): void {
     .catch(() => null);
   let element = preview.firstElementChild as HTMLElement;
   let run = 0;
+  /** Watches the preview's shadow tree for its messages; replaced with the element. */
+  let watcher: MutationObserver | undefined;
 
   const tagNow = () => (form.elements.namedItem('tag') as RadioNodeList).value;
+  const fields = (tag: string): readonly EmbedField[] => EMBED_FIELDS[tag as keyof typeof EMBED_FIELDS] ?? [];
   const input = (tag: string, name: string) => form.querySelector<HTMLInputElement>(`[name="${tag}:${name}"]`)!;
+  /** The attribute's value as the field gives it: null leaves it out; a checked flag is ''. */
+  const valueOf = (tag: string, f: EmbedField): string | null => {
+    const box = input(tag, f.name);
+    if (f.kind === 'flag') return box.checked ? '' : null;
+    const v = f.keepSpaces ? box.value : box.value.trim();
+    return v === '' ? null : v;
+  };
 
   const update = async () => {
     const tag = tagNow();
@@ -45,16 +56,18 @@ function configure(root: HTMLElement): void {
     for (const fs of form.querySelectorAll<HTMLFieldSetElement>('fieldset[data-tag]'))
       fs.hidden = fs.dataset.tag !== tag;
     const attrs: Record<string, string> = {};
-    for (const f of EMBED_FIELDS[tag] ?? []) {
-      const v = input(tag, f.name).value.trim();
-      if (v) attrs[f.name] = v;
+    for (const f of fields(tag)) {
+      const v = valueOf(tag, f);
+      if (v !== null) attrs[f.name] = v;
     }
     if (element.localName !== tag) {
+      watcher?.disconnect();
+      watcher = undefined;
       const next = document.createElement(tag);
       element.replaceWith(next);
       element = next;
     }
-    for (const f of EMBED_FIELDS[tag] ?? []) {
+    for (const f of fields(tag)) {
       if (f.name in attrs) element.setAttribute(f.name, attrs[f.name]);
       else element.removeAttribute(f.name);
     }
@@ -68,6 +81,10 @@ function configure(root: HTMLElement): void {
     await (element as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
     if (mine !== run) return;
     validate(tag);
+    if (!watcher && element.shadowRoot) {
+      watcher = new MutationObserver(() => validate(element.localName));
+      watcher.observe(element.shadowRoot, { childList: true, subtree: true, characterData: true });
+    }
   };
 
   /** The element's own messages: each goes to the field it names, all of them to the status line. */
@@ -76,13 +93,17 @@ function configure(root: HTMLElement): void {
       .flatMap((a) => [...(a.querySelectorAll('li').length ? a.querySelectorAll('li') : [a])])
       .map((n) => (n.textContent ?? '').replace(/\s+/g, ' ').trim())
       .filter(Boolean);
-    for (const f of EMBED_FIELDS[tag] ?? []) {
-      const field = input(tag, f.name);
-      const about = said.filter((s) => s.includes(`${f.name}=`) || s.includes(`${f.name} `) || s.startsWith(f.name));
+    const names = fields(tag).map((f) => f.name);
+    const blamed = said.map((s) => messageFields(names, s));
+    for (const name of names) {
+      const field = input(tag, name);
+      const about = said.filter((_, i) => blamed[i]!.includes(name));
       field.setCustomValidity(about.join(' '));
       field.setAttribute('aria-invalid', String(about.length > 0));
     }
-    messages.textContent = said.length ? `<${tag}> says: ${said.join(' ')}` : `<${tag}> accepts these attributes.`;
+    const text = said.length ? `<${tag}> says: ${said.join(' ')}` : `<${tag}> accepts these attributes.`;
+    // Only a change is written: the line is a live region, and the watcher calls this often.
+    if (messages.textContent !== text) messages.textContent = text;
   };
 
   copyButton.addEventListener('click', () => {
