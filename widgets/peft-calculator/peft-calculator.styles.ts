@@ -1,15 +1,18 @@
 import { css } from 'lit';
+import { panelStyles } from '../shared/panel-styles.ts';
 import { tokens } from '../shared/tokens.ts';
 
 /**
  * Shadow styles for `<peft-calculator>`, on the design tokens (widgets/shared/tokens.ts: theme
- * through the --mg-* properties listed there); the fallbacks follow prefers-color-scheme. Bar segment widths are set through
+ * through the --mg-* properties listed there) and the panel rules it shares with `<subspace-view>`
+ * (widgets/shared/panel-styles.ts); the fallbacks follow prefers-color-scheme. Bar segment widths are set through
  * CSSOM in the element (never a style attribute: embedders run `style-src 'self'`).
  * Text properties are set on .root rather than inherited, so a host page's text styles stop at
  * the shadow boundary. (No comments inside the css literal: they would ship.)
  */
 export const styles = [
   tokens,
+  panelStyles,
   css`
     :host {
       --_weights: #3b6fd8;
@@ -53,21 +56,6 @@ export const styles = [
     *::after {
       box-sizing: inherit;
     }
-    p,
-    ul,
-    dl,
-    dd,
-    figure,
-    table {
-      margin: 0;
-    }
-    a {
-      color: var(--_accent);
-    }
-    :focus-visible {
-      outline: 3px solid var(--_accent);
-      outline-offset: 2px;
-    }
     .muted,
     .note,
     caption {
@@ -88,10 +76,6 @@ export const styles = [
       display: grid;
       gap: 0.5em;
       align-content: start;
-    }
-    legend {
-      font-weight: 600;
-      padding: 0 0.25em;
     }
     .field {
       display: grid;
@@ -136,26 +120,17 @@ export const styles = [
     }
     .errors {
       margin-top: 0.75em;
-      padding: 0.5em 0.75em 0.5em 2em;
-      border: 2px solid var(--_opt);
-      border-radius: 0.375em;
+      border-color: var(--_opt);
     }
     .out {
       margin-top: 1em;
       display: grid;
       gap: 1em;
     }
-    .summary {
-      font-weight: 600;
-    }
     .stats {
       display: grid;
       gap: 0.5em 1em;
       grid-template-columns: repeat(auto-fit, minmax(min(100%, 14em), 1fr));
-    }
-    dt {
-      color: var(--_muted);
-      font-size: 0.875em;
     }
     dd {
       font-variant-numeric: tabular-nums;
@@ -165,17 +140,10 @@ export const styles = [
       margin-bottom: 0.5em;
     }
     .legend {
-      display: flex;
-      flex-wrap: wrap;
       gap: 0.25em 0.75em;
-      padding: 0;
-      list-style: none;
-      font-size: 0.875em;
       margin-bottom: 0.5em;
     }
     .legend li {
-      display: flex;
-      align-items: center;
       gap: 0.25em;
     }
     .swatch {
@@ -251,27 +219,16 @@ export const styles = [
       color: var(--_muted);
     }
     table {
-      border-collapse: collapse;
       font-size: 0.875em;
-      font-variant-numeric: tabular-nums;
       width: 100%;
     }
     th,
     td {
       padding: 0.125em 0.375em;
-      text-align: end;
-      border-bottom: 1px solid var(--_muted);
     }
     th[scope='row'],
     thead th:first-child {
       text-align: start;
-    }
-    summary {
-      cursor: pointer;
-      width: fit-content;
-    }
-    details > :not(summary) {
-      margin-top: 0.5em;
     }
     .notes {
       padding-inline-start: 1.25em;

@@ -1,14 +1,17 @@
 import { css } from 'lit';
 import { hostStyles } from '../shared/host-styles.ts';
+import { panelStyles } from '../shared/panel-styles.ts';
 
 /**
  * Shadow styles for `<subspace-view>`, on top of the shared hostStyles and design tokens (theme
- * through the --mg-* properties widgets/shared/tokens.ts lists). The --_in … --_sig colours are
+ * through the --mg-* properties widgets/shared/tokens.ts lists) and the panel rules it shares with
+ * `<peft-calculator>` (widgets/shared/panel-styles.ts). The --_in … --_sig colours are
  * read by the element for the 3D materials too, so one place sets both. Label positions are set through CSSOM
  * (`translate`), never a style attribute (embedders run `style-src 'self'`).
  */
 export const styles = [
   hostStyles,
+  panelStyles,
   css`
     :host {
       --_in: #7d8590;
@@ -46,27 +49,8 @@ export const styles = [
       display: grid;
       gap: 0.625em;
     }
-    p,
-    ul,
-    dl,
-    dd,
-    figure {
-      margin: 0;
-    }
-    a {
-      color: var(--_accent);
-    }
-    :focus-visible {
-      outline: 3px solid var(--_accent);
-      outline-offset: 2px;
-    }
     .errors {
-      padding: 0.5em 0.75em 0.5em 2em;
-      border: 2px solid #b3261e;
-      border-radius: 0.375em;
-    }
-    .summary {
-      font-weight: 600;
+      border-color: #b3261e;
     }
     .stage {
       position: relative;
@@ -163,16 +147,9 @@ export const styles = [
       font-weight: 600;
     }
     .legend {
-      display: flex;
-      flex-wrap: wrap;
       gap: 0.25em 1em;
-      padding: 0;
-      list-style: none;
-      font-size: 0.875em;
     }
     .legend li {
-      display: flex;
-      align-items: center;
       gap: 0.35em;
     }
     .sw {
@@ -195,10 +172,6 @@ export const styles = [
       gap: 0.25em 1.75em;
       font-variant-numeric: tabular-nums;
     }
-    dt {
-      color: var(--_muted);
-      font-size: 0.875em;
-    }
     form {
       display: grid;
       gap: 0.5em;
@@ -209,10 +182,6 @@ export const styles = [
       border: 1px solid var(--_muted);
       border-radius: 0.375em;
       min-width: 0;
-    }
-    legend {
-      font-weight: 600;
-      padding: 0 0.25em;
     }
     label {
       display: inline-flex;
@@ -226,12 +195,7 @@ export const styles = [
       height: 1.05em;
     }
     summary {
-      cursor: pointer;
       font-weight: 600;
-      width: fit-content;
-    }
-    details > :not(summary) {
-      margin-top: 0.5em;
     }
     .phi-fig {
       display: grid;
@@ -275,15 +239,9 @@ export const styles = [
       border: 1px solid var(--_muted);
       background: linear-gradient(to right, var(--_lo), var(--_hi));
     }
-    table {
-      border-collapse: collapse;
-      font-variant-numeric: tabular-nums;
-    }
     th,
     td {
       padding: 0.1em 0.4em;
-      text-align: end;
-      border-bottom: 1px solid var(--_muted);
     }
   `,
 ];
