@@ -55,6 +55,22 @@ const MATMUL_FIELDS = [
   ['beta', 'f32'],
 ] as const;
 
+/** The uniform of the kernels that need only an element count (padded to 16 bytes, as WGSL pads uniforms). */
+const COUNT_FIELDS = [
+  ['count', 'u32'],
+  ['pad0', 'u32'],
+  ['pad1', 'u32'],
+  ['pad2', 'u32'],
+] as const;
+
+/** dropout.wgsl's and dropout-grad.wgsl's P: both find this step's mask of this layer the same way. */
+const DROPOUT_FIELDS = [
+  ['count', 'u32'],
+  ['perStep', 'u32'],
+  ['layerOff', 'u32'],
+  ['pad', 'u32'],
+] as const;
+
 export const KERNELS = {
   matmul: {
     source: matmulSrc,
@@ -94,28 +110,18 @@ export const KERNELS = {
     perStep: false,
     workgroup: [WG1, 1],
   },
-  tanh: { source: tanhSrc, fields: COUNT_ONLY(), storage: ['rw'], perStep: false, workgroup: [WG1, 1] },
-  tanhGrad: { source: tanhGradSrc, fields: COUNT_ONLY(), storage: ['read', 'rw'], perStep: false, workgroup: [WG1, 1] },
+  tanh: { source: tanhSrc, fields: COUNT_FIELDS, storage: ['rw'], perStep: false, workgroup: [WG1, 1] },
+  tanhGrad: { source: tanhGradSrc, fields: COUNT_FIELDS, storage: ['read', 'rw'], perStep: false, workgroup: [WG1, 1] },
   dropout: {
     source: dropoutSrc,
-    fields: [
-      ['count', 'u32'],
-      ['perStep', 'u32'],
-      ['layerOff', 'u32'],
-      ['pad', 'u32'],
-    ],
+    fields: DROPOUT_FIELDS,
     storage: ['read', 'read', 'rw'],
     perStep: true,
     workgroup: [WG1, 1],
   },
   dropoutGrad: {
     source: dropoutGradSrc,
-    fields: [
-      ['count', 'u32'],
-      ['perStep', 'u32'],
-      ['layerOff', 'u32'],
-      ['pad', 'u32'],
-    ],
+    fields: DROPOUT_FIELDS,
     storage: ['read', 'read', 'rw'],
     perStep: true,
     workgroup: [WG1, 1],
@@ -162,7 +168,7 @@ export const KERNELS = {
   },
   sync: {
     source: syncSrc,
-    fields: COUNT_ONLY(),
+    fields: COUNT_FIELDS,
     storage: ['read', 'rw', 'rw', 'rw'],
     perStep: false,
     workgroup: [WG1, 1],
@@ -186,15 +192,6 @@ export const KERNELS = {
 } as const satisfies Record<string, KernelSpec>;
 
 export type KernelName = keyof typeof KERNELS;
-
-function COUNT_ONLY() {
-  return [
-    ['count', 'u32'],
-    ['pad0', 'u32'],
-    ['pad1', 'u32'],
-    ['pad2', 'u32'],
-  ] as const;
-}
 
 /**
  * The Guard struct shared by guard.wgsl, sync.wgsl and adam.wgsl: 16 words, field → word index
