@@ -52,9 +52,21 @@ export const studyPlanStyles = [
       min-height: 44px;
     }
     .check input {
+      flex: none;
       width: 1.2em;
       height: 1.2em;
       margin: 0;
+    }
+    .empty {
+      margin: var(--_space-3) 0 0;
+      padding: var(--_space-3);
+      min-height: 10rem;
+      display: grid;
+      place-content: center;
+      text-align: center;
+      color: var(--_muted);
+      border: 1px dashed var(--_border);
+      border-radius: var(--_radius);
     }
     .lessons .check {
       flex: 1 1 100%;

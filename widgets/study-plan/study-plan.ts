@@ -8,7 +8,7 @@ import { PlanChangeEvent } from './events.ts';
 import { applyAttributes, baseSettings, toStored, type PlanAttributes, type Settings } from './settings.ts';
 import { openPlanData, planNow, ScopeCards, type PlanData } from './planner.ts';
 import { readToday, saveToday } from './today.ts';
-import { settingsForm, recallFigure, forecast } from './view.ts';
+import { settingsForm, recallFigure, forecast, emptyForecast } from './view.ts';
 
 const DAY_MS = 86_400_000;
 /** The settings that are also attributes (property names as in `Settings`). */
@@ -335,7 +335,7 @@ export class StudyPlanElement extends LitElement {
           ? settingsForm({ settings: this.shown, track: this.data.track, min: tomorrow(Date.now()) }, this.onChange)
           : nothing
       }
-      ${forecast(plan, this.shown)}
+      ${plan.days.length ? forecast(plan, this.shown) : this.data && this.made ? emptyForecast() : nothing}
     `;
   }
 }

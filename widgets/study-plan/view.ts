@@ -128,6 +128,17 @@ function chart(days: readonly PlanDay[], budget: number): TemplateResult {
   </svg>`;
 }
 
+/**
+ * Where the chart and the table will be, before the settings make a plan: says what will appear,
+ * in the room the page reserved for it.
+ */
+export function emptyForecast(): TemplateResult {
+  return html`<p class="empty">
+    Your day-by-day plan appears here: new cards and reviews for each day up to the interview, and the minutes they
+    take.
+  </p>`;
+}
+
 /** The chart and the table of days; today first. */
 export function forecast(plan: StudyPlan, s: Settings): TemplateResult | typeof nothing {
   if (!plan.days.length) return nothing;
