@@ -49,7 +49,8 @@ interface Figures {
  * each lesson's cards are known, and — for numeric and cloze cards answered in the box — how
  * often a self-grade of Good or Easy was actually right (last 30 days and all time, per lesson),
  * with a plain sentence when self-grades run ahead of results. Everything is computed from the log in this browser by the
- * pure functions of widgets/core/srs-stats.ts. Also exports (JSON, optimizer CSV) and imports.
+ * pure functions of widgets/core/srs-stats.ts. Also exports (JSON, optimizer CSV) and imports;
+ * an export or import that fails says which and why in the element's alert, and changes nothing.
  *
  * @summary Spaced-repetition progress: heatmap, retention, forecast, mastery.
  * @attr deck - Deck ids (space-separated) whose cards count towards per-lesson mastery.
