@@ -6,27 +6,16 @@
  *     GFLOP/s (2n³ per product, many products per submit, timed to onSubmittedWorkDone), checked
  *     against the core's product on the smallest size;
  *   - the LoRA training step (two d×d layers with rank-8 adapters, batch 32, MSE, Adam: the
- *     browser bench's model) at d = 256, 512, 1024 on the GPU (GpuStepper, 20 steps per submit)
+ *     browser bench's model, bench/lib/lora-bench-model.ts) at d = 256, 512, 1024 on the GPU (GpuStepper, 20 steps per submit)
  *     and on the CPU path (the core with the WebAssembly SIMD kernels, one thread);
  *   - per training step after warm-up: buffers and bind groups created, submits, writeBuffers and
  *     maps (readbacks), counted by wrapping the WebGPU prototypes.
  */
 import { JS_KERNELS, type CpuKernels } from '../widgets/core/cpu-kernels.ts';
-import { attachAdapter, createLinear, initAdapter } from '../widgets/core/lora.ts';
-import { mseLoss } from '../widgets/core/loss.ts';
 import { matmul, zeros, type Matrix } from '../widgets/core/matrix.ts';
-import { backward, createMlp, createWorkspace, forward, trainableTensors } from '../widgets/core/mlp.ts';
-import { createOptimizer, optimizerStep } from '../widgets/core/optim.ts';
 import { createRng, fillNormal } from '../widgets/core/rng.ts';
 import { KERNELS, TILE } from '../widgets/gpu/kernels.ts';
-import { buildPlan } from '../widgets/gpu/plan.ts';
-import { packState } from '../widgets/gpu/state.ts';
-import { GpuStepper } from '../widgets/gpu/stepper.ts';
-
-const N = 32;
-const R = 8;
-const LR = 1e-3;
-const CHUNK = 20;
+import { CHUNK, cpuStep, gpuTrainer } from './lib/lora-bench-model.ts';
 
 /** fp32 peaks (TFLOP/s, dense, no tensor cores) by adapter name: vendors' data sheets. */
 const PEAKS: readonly (readonly [RegExp, string, number])[] = [
@@ -162,49 +151,9 @@ async function matmulRate(
   }
 }
 
-interface Model {
-  W: Matrix[];
-  b: Float32Array[];
-  A0: Float32Array[];
-  X: Matrix;
-  Y: Matrix;
-}
-
-/** The browser bench's model (tests/fixtures/widgets/engine-probe/bench.ts), same seeds. */
-function makeModel(d: number): Model {
-  const rng = createRng(77 + d);
-  const rand = (rows: number, cols: number, std: number): Matrix => {
-    const m = zeros(rows, cols);
-    fillNormal(rng, m.data, std);
-    return m;
-  };
-  const W = [rand(d, d, 1 / Math.sqrt(d)), rand(d, d, 1 / Math.sqrt(d))];
-  const b = [rand(1, d, 0.1).data, rand(1, d, 0.1).data];
-  const A0 = [rand(R, d, 1 / Math.sqrt(d)).data, rand(R, d, 1 / Math.sqrt(d)).data];
-  return { W, b, A0, X: rand(N, d, 1), Y: rand(N, d, 0.5) };
-}
-
-/** Steps/s of the CPU path (the core's step on `kernels`) over ≥ `seconds`. */
+/** Steps/s of the CPU path (the core's step on `kernels`, bench/lib/lora-bench-model.ts) over ≥ `seconds`. */
 function cpuRate(d: number, kernels: CpuKernels, seconds: number): number {
-  const m = makeModel(d);
-  const layers = m.W.map((W, i) => {
-    const l = createLinear(`fc${i + 1}`, { rows: d, cols: d, data: W.data.slice() }, m.b[i].slice());
-    const ad = attachAdapter(l, { r: R, alpha: R });
-    initAdapter(ad, createRng(1));
-    ad.A.data.set(m.A0[i]);
-    return l;
-  });
-  const model = createMlp(layers, 'lora');
-  const ws = createWorkspace(model, N);
-  const { params, grads } = trainableTensors(model, ws);
-  const opt = createOptimizer('adam', params, grads);
-  const G = ws.dActs[2]!;
-  const step = (): void => {
-    ws.acts[0].data.set(m.X.data);
-    mseLoss(forward(model, ws, 'off', null, kernels), m.Y, G);
-    backward(model, ws, kernels);
-    optimizerStep(opt, LR);
-  };
+  const step = cpuStep(d, kernels);
   step();
   let n = 0;
   const t0 = performance.now();
@@ -213,54 +162,6 @@ function cpuRate(d: number, kernels: CpuKernels, seconds: number): number {
     n++;
   }
   return n / since(t0);
-}
-
-/** The GPU trainer on the same model; `stepsFor` chunks of CHUNK steps. */
-async function gpuTrainer(device: GPUDevice, d: number) {
-  const m = makeModel(d);
-  const plan = buildPlan({
-    layers: [0, 1].map((i) => ({
-      name: `fc${i + 1}`,
-      d,
-      k: d,
-      hasBias: true,
-      adapter: { r: R, scaling: 1, dropout: false, aOff: i * 2 * R * d, bOff: i * 2 * R * d + R * d },
-    })),
-    batch: N,
-    loss: 'mse',
-    poolRows: N,
-    optimizer: 'adam',
-    divergenceFactor: 1e30,
-    chunk: CHUNK,
-    matmul: 'tiled',
-  });
-  const gpu = await GpuStepper.create(device, plan, {
-    W: m.W.map((w) => w.data),
-    bias: m.b,
-    poolX: m.X.data,
-    poolY: m.Y.data,
-  });
-  for (let s = 0; s < CHUNK; s++) for (let b = 0; b < N; b++) gpu.inboxU[s * N + b] = b;
-  const params = [m.A0[0], new Float32Array(d * R), m.A0[1], new Float32Array(d * R)];
-  const z = params.map((p) => new Float32Array(p.length));
-  const so = plan.inbox.state;
-  const state = { step: 0, lr: LR, loss: 0, bestLoss: Infinity, firstLoss: 0, meanLoss: 0, t: 0, goodT: 0 };
-  packState(
-    plan,
-    { ...state, params, m: z, v: z, good: params, goodM: z, goodV: z },
-    gpu.inboxF.subarray(so),
-    gpu.inboxU.subarray(so),
-  );
-  await gpu.runChunk(1, plan.inbox.words, true);
-  return {
-    /** Trains `chunks` chunks of CHUNK steps; the last chunk's losses. */
-    async train(chunks: number): Promise<Float32Array> {
-      let f: Float32Array = new Float32Array(0);
-      for (let c = 0; c < chunks; c++) f = (await gpu.runChunk(CHUNK, so, false)).f;
-      return f.slice(0, CHUNK);
-    },
-    destroy: () => gpu.destroy(),
-  };
 }
 
 type Counter = 'createBuffer' | 'createBindGroup' | 'submit' | 'writeBuffer' | 'mapAsync';
@@ -325,13 +226,19 @@ export async function runGpuBench(gpu: GPU, o: GpuBenchOptions): Promise<GpuBenc
     const steps: GpuBenchResult['steps'] = [];
     let perStep: Record<string, number> = {};
     for (const d of o.software ? [256, 512] : [256, 512, 1024]) {
-      const t = await gpuTrainer(device, d);
+      const t = await gpuTrainer(device, d, 'tiled');
+      /** Trains `chunks` chunks of CHUNK steps; the last chunk's losses. */
+      const train = async (chunks: number): Promise<Float32Array> => {
+        let f: Float32Array = new Float32Array(0);
+        for (let c = 0; c < chunks; c++) f = await t.chunk(CHUNK);
+        return f;
+      };
       try {
-        await t.train(1);
+        await train(1);
         const chunks = o.software ? 1 : 10;
         const probe = d === 256 ? instrument() : null;
         const t0 = performance.now();
-        const losses = await t.train(chunks);
+        const losses = await train(chunks);
         const gpuRate = (chunks * CHUNK) / since(t0);
         if (probe) {
           probe.restore();

@@ -19,6 +19,7 @@ import { report, settle } from './load.mjs';
 import { chromiumPath, BASE_ARGS, WEBGPU_ARGS } from '../scripts/lib/chromium.mjs';
 import { startTestServer } from '../scripts/lib/start-test-server.mjs';
 import { SITE, FOREIGN } from '../scripts/lib/ports.mjs';
+import { installMainThreadWatch } from './lib/element-bench.mjs';
 
 const loadBefore = await settle({ wait: process.env.BENCH_SETTLE !== '0' });
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -57,35 +58,20 @@ try {
     p.evaluate(async () => {
       const t = await window.marginaliaEngine.createRemoteSession({ seed: 1 }, { backend: 'cpu' });
       await t.train(20);
-      const long = [];
-      const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => long.push(e.duration)));
-      obs.observe({ type: 'longtask' });
-      let last = performance.now();
-      const gaps = [];
-      let stop = false;
-      const tick = () => {
-        const now = performance.now();
-        gaps.push(now - last);
-        last = now;
-        if (!stop) setTimeout(tick, 0);
-      };
-      setTimeout(tick, 0);
+      const watch = window.mainThreadWatch();
       const t0 = performance.now();
       const r = await t.train(2000);
       const ms = performance.now() - t0;
-      stop = true;
-      obs.disconnect();
+      const gaps = watch.stop();
       const host = t.report.host;
       t.dispose();
-      gaps.sort((a, b) => a - b);
-      const q = (f) => gaps[Math.min(gaps.length - 1, Math.floor(f * gaps.length))];
       return {
         host,
-        p50: q(0.5),
-        p99: q(0.99),
-        maxGap: gaps[gaps.length - 1],
-        longTasks: long.length,
-        longest: Math.max(0, ...long),
+        p50: gaps.p50,
+        p99: gaps.p99,
+        maxGap: gaps.max,
+        longTasks: gaps.long,
+        longest: gaps.longMax,
         stepsPerSecond: (r.losses.length * 1000) / ms,
       };
     });
@@ -94,6 +80,7 @@ try {
     // A fresh page per run (the benchmarks above leave a lot of garbage in `page`).
     for (let run = 0; run < 3; run++) {
       const p = await browser.newPage();
+      await installMainThreadWatch(p);
       await p.goto(`${FOREIGN}/embed.html?tag=engine-probe&count=1${worker ? '' : '&worker=0'}`);
       await p.waitForFunction(() => window.marginaliaEngine !== undefined);
       results.push(await longest(p));
