@@ -169,6 +169,8 @@ export const styles = [
     }
     .counts .n {
       white-space: nowrap;
+      min-width: 7ch;
+      text-align: right;
     }
     details {
       margin-top: 1em;

@@ -187,8 +187,11 @@ class IdbStore implements ProgressStore {
     });
   }
 
-  /** Runs `op`, and on a quota or abort error reopens the database and runs it once more. */
-  private async run<T>(op: (db: IDBPDatabase<SrsDB>) => Promise<T>): Promise<T> {
+  /**
+   * Runs `op`, and on a quota or abort error reopens the database and runs it once more; if that
+   * fails too, throws a StorageWriteError whose message fits a `read` or a write.
+   */
+  private async run<T>(op: (db: IDBPDatabase<SrsDB>) => Promise<T>, read = false): Promise<T> {
     try {
       return await op(await this.handle());
     } catch (e) {
@@ -202,9 +205,13 @@ class IdbStore implements ProgressStore {
         const why =
           name === 'QuotaExceededError'
             ? 'the browser says its storage is full'
-            : `the browser refused the write (${name})`;
+            : name === 'VersionError'
+              ? 'a newer version of this site is open in another tab; reload this page'
+              : `the browser refused the ${read ? 'read' : 'write'} (${name})`;
         throw new StorageWriteError(
-          `Your progress could not be saved: ${why}. Export your progress to keep it, then free some space or allow this site more storage.`,
+          read
+            ? `Your progress could not be read: ${why}.`
+            : `Your progress could not be saved: ${why}. Export your progress to keep it, then free some space or allow this site more storage.`,
         );
       }
     }
@@ -243,7 +250,7 @@ class IdbStore implements ProgressStore {
   }
 
   async log(): Promise<LogEntry[]> {
-    const raw = await this.run((db) => db.getAll('log'));
+    const raw = await this.run((db) => db.getAll('log'), true);
     const good: LogEntry[] = [];
     const bad: { key: string; value: unknown; reason: string }[] = [];
     for (const value of raw) {
@@ -266,7 +273,7 @@ class IdbStore implements ProgressStore {
       const out = await IdbStore.readStored(tx);
       await tx.done;
       return out;
-    });
+    }, true);
     if (stored.badPack !== undefined)
       await this.setAside('meta', [{ key: PACK, value: stored.badPack, reason: 'the state pack is malformed' }]);
     const out = stored.base;
@@ -329,7 +336,7 @@ class IdbStore implements ProgressStore {
       const out = await Promise.all(keys.map((k) => tx.store.get(k)));
       await tx.done;
       return out.filter((r) => r !== undefined);
-    });
+    }, true);
     return this.readStates(raw);
   }
 
@@ -451,7 +458,7 @@ class IdbStore implements ProgressStore {
   async profile(): Promise<Profile> {
     const [{ readProfile }, [plan, mocks]] = await Promise.all([
       import('./profile-check.ts'),
-      this.run((db) => Promise.all([db.get('meta', PLAN), db.getAll('meta', MOCK_RANGE())])),
+      this.run((db) => Promise.all([db.get('meta', PLAN), db.getAll('meta', MOCK_RANGE())]), true),
     ]);
     const { profile, bad } = readProfile(plan?.value ?? null, mocks, MOCK);
     if (bad.length) await this.setAside('meta', bad);
