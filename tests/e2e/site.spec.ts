@@ -101,8 +101,14 @@ test('theme follows prefers-color-scheme, and the toggle persists a choice', asy
   const darkBg = await bg();
   const toggle = page.getByRole('button', { name: 'Dark theme' });
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  // The label stays; the state shows: filled with the text colour while pressed, clear when not.
+  const fill = () => toggle.evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).borderColor]);
+  const [pressedFill, pressedBorder] = await fill();
+  expect(pressedFill).toBe(pressedBorder);
+  expect(pressedFill).not.toBe('rgba(0, 0, 0, 0)');
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  expect((await fill())[0]).toBe('rgba(0, 0, 0, 0)');
   const lightBg = await bg();
   expect(lightBg).not.toBe(darkBg);
   await page.reload();
