@@ -72,6 +72,10 @@ test.describe('<lora-lm> on the LoRA lesson', () => {
     expect(seconds).toBeLessThanOrEqual(30);
     const after = await el.evaluate((e) => (e as Api).sample({ adapter: 'code', seed: 3, length: 120 }));
     expect(after).not.toBe(before);
+    // The code column shows the trained adapter's own sample, not the one it showed untrained.
+    await expect(el.locator('pre[data-sample="code"]')).not.toHaveText(
+      (await el.locator('pre[data-sample="base"]').textContent()) ?? '',
+    );
     const steps = await lmEvents(page, 'lm-step');
     expect(steps.length).toBeGreaterThan(3);
     expect(steps.at(-1)?.detail).toMatchObject({ adapter: 'code', step: 300 });
@@ -89,7 +93,11 @@ test.describe('<lora-lm> on the LoRA lesson', () => {
     await page.goto('/lessons/lora-peft/');
     const el = page.locator('lora-lm#lm');
     await loaded(el);
+    await expect(el.locator('pre[data-sample="cards"]')).not.toContainText('no sample yet', { timeout: 30_000 });
+    const untrained = await el.locator('pre[data-sample="cards"]').textContent();
     await el.evaluate((e) => (e as Api).train('cards', 60));
+    // Trained through the API, not the button: the column is redrawn all the same.
+    await expect(el.locator('pre[data-sample="cards"]')).not.toHaveText(untrained ?? '');
     // Keyboard: focus the cards column's Use button and press Enter.
     const use = el.getByRole('button', { name: 'Use cards' });
     await use.focus();

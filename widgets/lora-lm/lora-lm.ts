@@ -175,7 +175,8 @@ export class LoraLm extends LitElement {
   /**
    * Trains `adapter` for `steps` (default: the `steps` attribute) more steps; resolves with its
    * losses. If WebGPU fails meanwhile, the steps done are kept and the rest run on the CPU (the
-   * status line and a second `lm-backend` say so at once).
+   * status line and a second `lm-backend` say so at once). The adapter's column then shows a
+   * fresh sample of it (prompt, seed and temperature of the attributes; one `lm-sample`).
    */
   train(adapter: string, steps?: number): Promise<{ adapter: string; step: number; loss: number; losses: number[] }> {
     return this.enqueue(`Training ${adapter}…`, async (client) => {
@@ -210,6 +211,7 @@ export class LoraLm extends LitElement {
       const last = result.losses[result.losses.length - 1];
       view(result.steps, last, (result.losses.length * 1000) / Math.max(1, result.ms), false);
       this.setInfo(result);
+      await this.redraw(client, adapter);
       return { adapter, step: result.steps, loss: last, losses: [...result.losses] };
     });
   }
@@ -268,7 +270,8 @@ export class LoraLm extends LitElement {
 
   /**
    * Adds (or replaces) an adapter from a PEFT zip made for this model; its name is `name`, else
-   * the file's name without `.zip`. Rejects, changing nothing, for a file made for another model.
+   * the file's name without `.zip`; its column then shows a sample of it. Rejects, changing nothing,
+   * for a file made for another model.
    */
   importAdapter(file: Blob, name?: string): Promise<AdapterInfo> {
     return this.enqueue('Importing…', async (client) => {
@@ -277,6 +280,7 @@ export class LoraLm extends LitElement {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const info = await client.call('importAdapter', { name: label, bytes });
       this.setInfo(info);
+      await this.redraw(client, info.name);
       return info;
     });
   }
@@ -380,6 +384,12 @@ export class LoraLm extends LitElement {
     return text;
   }
 
+  /** Replaces the sample shown in `adapter`'s column, so it never shows what the adapter was before. */
+  private async redraw(client: LmClient, adapter: string): Promise<void> {
+    const text = await this.draw(client, { adapter });
+    this.ui = { ...this.ui, samples: { ...this.ui.samples, [adapter]: text } };
+  }
+
   private setInfo(info: AdapterInfo): void {
     const { name, rank, alpha, trainableParams, bytes, steps } = info;
     this.ui = { ...this.ui, info: { ...this.ui.info, [name]: { name, rank, alpha, trainableParams, bytes, steps } } };
@@ -410,11 +420,7 @@ export class LoraLm extends LitElement {
         this.ui = { ...this.ui, samples };
       }).catch(() => {});
     },
-    train: (adapter) => {
-      void this.train(adapter)
-        .then(() => this.actions.sampleAll())
-        .catch(() => {});
-    },
+    train: (adapter) => void this.train(adapter).catch(() => {}),
     use: (adapter) => void this.use(adapter).catch(() => {}),
     toggleMerge: () => void (this.merged ? this.unmerge() : this.merge()).catch(() => {}),
     download: (adapter) => {
@@ -428,11 +434,7 @@ export class LoraLm extends LitElement {
         })
         .catch(() => {});
     },
-    importFile: (file) => {
-      void this.importAdapter(file)
-        .then(() => this.actions.sampleAll())
-        .catch(() => {});
-    },
+    importFile: (file) => void this.importAdapter(file).catch(() => {}),
   };
 
   protected override render(): TemplateResult {
