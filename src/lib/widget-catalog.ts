@@ -43,4 +43,11 @@ export const WIDGET_CATALOG = [
     blurb: 'A timed mock interview: questions from the lessons, rubrics to tick, the score fed into your reviews.',
     example: '<mock-interview minutes="20" lessons="qlora lora-peft"></mock-interview>',
   },
+  {
+    tag: 'srs-progress',
+    name: 'Spaced-repetition progress',
+    blurb:
+      'What your review log says: reviews per day, retention against your target, the cards due soon and mastery per lesson.',
+    example: '<srs-progress deck="lora-peft qlora"></srs-progress>',
+  },
 ] as const;

@@ -3,9 +3,9 @@
  * element and its attributes by keyboard, shows the element's own messages on the fields, keeps a
  * live preview, and copies the pinned snippet with its integrity, which then works on the foreign
  * host under the strict CSP. Axe finds nothing, in the invalid state too. Each of the elements
- * added last (<study-plan>, <mock-interview>, <lora-lm>) is picked and set by keyboard, and its
- * snippet, pasted as it is into a page of the foreign host, renders it there; axe finds nothing
- * on the configurator with each of them, in light and dark. The "Copy snippet" button's text
+ * added last (<study-plan>, <mock-interview>, <lora-lm>, <srs-progress>) is picked and set by
+ * keyboard, and its snippet, pasted as it is into a page of the foreign host, renders it there;
+ * axe finds nothing on the configurator with each of them, in light and dark. The "Copy snippet" button's text
  * stands out from its background by at least 4.5:1 in both.
  */
 import { test, expect, type Locator, type Page } from '@playwright/test';
@@ -204,6 +204,31 @@ const NEW_ELEMENTS: NewElement[] = [
         'Once upon a ',
         '7',
       ]);
+    },
+  },
+  {
+    tag: 'srs-progress',
+    async configure(page) {
+      const form = page.locator('fieldset[data-tag="srs-progress"]');
+      const deck = form.getByRole('textbox', { name: /Decks counted for mastery/ });
+      await expect(deck).toBeFocused();
+      await typeOver(page, 'lora-peft');
+      await page.keyboard.press('Tab');
+      const retention = form.getByRole('spinbutton', { name: /Desired retention/ });
+      await expect(retention).toBeFocused();
+      // It falls back to 0.9 and says so in a status line: that still lands on the field, and the
+      // preview reads again when the value changes.
+      await rejectsThenTakes(page, retention, '2', 'retention "2" must be from 0.8 to 0.95; using 0.9.', '0.85');
+      return { deck: 'lora-peft', retention: '0.85' };
+    },
+    async rendered(page) {
+      const el = page.locator('#mount > srs-progress');
+      await el.scrollIntoViewIfNeeded();
+      await expect(el.locator('.retention')).toContainText('Desired retention: 85%.', { timeout: 30_000 });
+      // The one deck it was given, fetched from the site that serves the module.
+      await expect(el.locator('table.mastery tbody tr')).toHaveCount(1);
+      await expect(el.getByRole('status')).toHaveCount(0);
+      await expect(el.getByRole('button', { name: 'Export progress (JSON)' })).toBeVisible();
     },
   },
 ];

@@ -1,7 +1,9 @@
 import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtPages, builtHtml, DIST } from './support/site.ts';
+import { WIDGET_CATALOG } from '../../src/lib/widget-catalog.ts';
 
 const pages = builtPages();
 const lessonPages = pages.filter((p) => p.startsWith('/lessons/'));
@@ -139,4 +141,58 @@ test('lessons print without navigation and with every answer open', async ({ pag
   await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   const closed = await page.locator('details:not([open])').count();
   expect(closed).toBe(0);
+});
+
+test.describe('the playground', () => {
+  test.use({ timezoneId: 'UTC' });
+
+  test('places every element of the catalog under its heading; <srs-progress> there reads your own log', async ({
+    page,
+  }) => {
+    test.setTimeout(90_000);
+    // A known log (tests/fixtures/srs/log-known.json's answers), imported on /review/ as a reader would.
+    const fixture = JSON.parse(readFileSync('tests/fixtures/srs/log-known.json', 'utf8')) as { now: string };
+    await page.clock.install({ time: Date.parse(fixture.now) });
+    await page.goto('/review/');
+    const quiz = page.locator('srs-quiz');
+    await expect(quiz.getByRole('button', { name: 'Study now' })).toBeVisible({ timeout: 20_000 });
+    const good = readFileSync('tests/fixtures/srs/progress-good.json', 'utf8');
+    expect(
+      await quiz.evaluate((el: HTMLElementTagNameMap['srs-quiz'], text: string) => el.importProgress(text), good),
+    ).toEqual({ added: 11, duplicates: 0 });
+
+    await page.goto('/playground/');
+    for (const w of WIDGET_CATALOG) {
+      const section = page.getByRole('region', { name: w.name, exact: true });
+      await expect(section.getByRole('heading', { level: 2 }), w.tag).toHaveText(w.name);
+      await expect(section.locator(`:scope > ${w.tag}.mg-widget[data-mg-widget]`), w.tag).toHaveCount(1);
+    }
+    await expect(page.getByRole('heading', { name: 'Still being built' })).toHaveCount(0);
+
+    const p = page.locator('#srs-progress');
+    // Every deck the site publishes counts towards mastery, as on /progress/.
+    const decks = /<srs-progress[^>]*\sdeck="([^"]+)"/.exec(builtHtml('/progress/'))![1]!.split(' ');
+    expect(decks.length).toBeGreaterThan(1);
+    expect(await p.getAttribute('deck')).toBe(decks.join(' '));
+    await p.scrollIntoViewIfNeeded();
+    await expect(p).toContainText('8 reviews on 5 days.', { timeout: 20_000 });
+    await expect(p.locator('.retention')).toHaveText(/Achieved 75% over 4 recalls; desired 90%/);
+    await expect(p.locator('table.forecast tbody tr')).toHaveCount(30);
+    await expect(p.locator('table.mastery tbody tr')).toHaveCount(decks.length);
+    await expect(p.locator('table.mastery tbody tr').filter({ hasText: /^\s*SRS fixture lesson/ })).toHaveText(
+      /SRS fixture lesson\s*4\s*0\s*0\s*0%/,
+    );
+    await expect(p.getByRole('alert')).toHaveCount(0);
+    // Drawn, it passes axe in both colour schemes.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const results = await new AxeBuilder({ page })
+        .include('#srs-progress')
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+        .analyze();
+      expect(
+        results.violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      ).toEqual([]);
+    }
+  });
 });

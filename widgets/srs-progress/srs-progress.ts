@@ -1,4 +1,4 @@
-import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, css, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { hostStyles } from '../shared/host-styles.ts';
 import { NearViewportController } from '../shared/near-viewport.ts';
 import {
@@ -184,6 +184,11 @@ export class SrsProgress extends LitElement {
     this.store = undefined;
   }
 
+  protected override updated(changed: PropertyValues<this>): void {
+    // Set again once loaded (by /embed/'s preview, a framework): read again with the new settings.
+    if (this.loads && (changed.has('deck') || changed.has('namespace') || changed.has('retention'))) void this.load();
+  }
+
   private desired(): number {
     const r = Number(this.retention);
     if (Number.isFinite(r) && r >= MIN_RETENTION && r <= MAX_RETENTION) return r;
@@ -219,6 +224,7 @@ export class SrsProgress extends LitElement {
       ]);
       this.scheduler = scheduler;
       if (stale()) return store.close(); // removed while loading: reconnecting loads again
+      if (this.store !== store) this.store?.close(); // the one a load with older settings opened
       this.store = store;
       if (fallbackReason)
         this.notes.push(`This browser is not keeping progress (${fallbackReason}), so there is none to show.`);

@@ -2,10 +2,11 @@
  * The /embed/ configurator (Configurator.astro): pick an element, set its attributes, see it live
  * in the preview, copy the pinned snippet with its integrity. The host in every snippet on the
  * page is where the page is served from (not the build's `site`). Messages about attribute
- * values are the element's own (its role="alert" text), attached to the field they name, and
+ * values are the element's own (its role="alert" text, and its role="status" lines about an
+ * attribute it fell back from), attached to the field they name, and
  * followed as they change: some elements judge their attributes only once their data has loaded.
  */
-import { EMBED_FIELDS, embedSnippet, messageFields, type EmbedField } from './fields.ts';
+import { EMBED_FIELDS, embedSnippet, messageFields, noticeFields, type EmbedField } from './fields.ts';
 
 interface Manifest {
   version: string;
@@ -87,14 +88,22 @@ function configure(root: HTMLElement): void {
     }
   };
 
-  /** The element's own messages: each goes to the field it names, all of them to the status line. */
+  /**
+   * The element's own messages (its alerts, and the status lines about an attribute it fell back
+   * from: see `noticeFields`): each goes to the field it names, all of them to the status line.
+   */
   const validate = (tag: string) => {
-    const said = [...(element.shadowRoot?.querySelectorAll('[role="alert"]') ?? [])]
-      .flatMap((a) => [...(a.querySelectorAll('li').length ? a.querySelectorAll('li') : [a])])
-      .map((n) => (n.textContent ?? '').replace(/\s+/g, ' ').trim())
-      .filter(Boolean);
+    const words = (n: Element) => (n.textContent ?? '').replace(/\s+/g, ' ').trim();
     const names = fields(tag).map((f) => f.name);
-    const blamed = said.map((s) => messageFields(names, s));
+    const alerts = [...(element.shadowRoot?.querySelectorAll('[role="alert"]') ?? [])]
+      .flatMap((a) => [...(a.querySelectorAll('li').length ? a.querySelectorAll('li') : [a])])
+      .map(words)
+      .filter(Boolean);
+    const notices = [...(element.shadowRoot?.querySelectorAll('[role="status"]') ?? [])]
+      .map(words)
+      .filter((s) => noticeFields(names, s).length > 0);
+    const said = [...alerts, ...notices];
+    const blamed = [...alerts.map((s) => messageFields(names, s)), ...notices.map((s) => noticeFields(names, s))];
     for (const name of names) {
       const field = input(tag, name);
       const about = said.filter((_, i) => blamed[i]!.includes(name));

@@ -139,9 +139,36 @@ export const EMBED_FIELDS: Record<CatalogTag, readonly EmbedField[]> = {
     { name: 'lessons', label: 'Lesson slugs, space-separated (empty: the whole track)', value: '' },
     namespace,
   ],
+  'srs-progress': [
+    { name: 'deck', label: 'Decks counted for mastery (ids on this site, space-separated)', value: 'lora-peft qlora' },
+    {
+      name: 'retention',
+      label: 'Desired retention to compare against (0.80 to 0.95)',
+      value: '',
+      kind: 'number',
+      step: '0.01',
+    },
+    namespace,
+  ],
 };
 
 const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** How a message names an attribute, surest first: it leads with it, quotes its value, names it in passing. */
+const NAMING: readonly ((n: string) => string)[] = [
+  (n) => `^${n}(?=[=\\s":])`,
+  (n) => `(?:^|[^\\w-])${n}(?:=|\\s")`,
+  (n) => `(?:^|[^\\w-])${n}(?=[=\\s":])`,
+];
+
+/** The attributes of `names` that `message` names in the surest of the `ways` that finds any. */
+function named(names: readonly string[], message: string, ways: readonly ((n: string) => string)[]): string[] {
+  for (const pattern of ways) {
+    const found = names.filter((n) => new RegExp(pattern(escape(n))).test(message));
+    if (found.length) return found;
+  }
+  return [];
+}
 
 /**
  * Which of the attributes `names` an element's `message` is about: the one it leads with
@@ -151,12 +178,18 @@ const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * (`d-model must be …; until d-model, layers, d-ff and vocab are valid`) is not blamed.
  */
 export function messageFields(names: readonly string[], message: string): string[] {
-  const find = (pattern: (n: string) => string) => names.filter((n) => new RegExp(pattern(escape(n))).test(message));
-  const lead = find((n) => `^${n}(?=[=\\s":])`);
-  if (lead.length) return lead;
-  const quoted = find((n) => `(?:^|[^\\w-])${n}(?:=|\\s")`);
-  if (quoted.length) return quoted;
-  return find((n) => `(?:^|[^\\w-])${n}(?=[=\\s":])`);
+  return named(names, message, NAMING);
+}
+
+/**
+ * Which attributes a status line (role="status") of an element is about. An element that falls
+ * back to a default says so there rather than in an alert (`<srs-progress>`: `retention "2" must
+ * be from 0.8 to 0.95; using 0.9.`; `<srs-quiz>`: `mode "some" …`), so a status line counts when
+ * it leads with an attribute or quotes its value; one that names an attribute only in passing (a
+ * plan's "…lessons in scope") is an ordinary status, about none.
+ */
+export function noticeFields(names: readonly string[], message: string): string[] {
+  return named(names, message, NAMING.slice(0, 2));
 }
 
 /** Escapes an attribute value for a double-quoted HTML attribute. */

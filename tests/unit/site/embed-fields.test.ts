@@ -6,10 +6,11 @@
  * snippet writes what the fields say.
  */
 import { describe, expect, test } from 'vitest';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildManifest } from '../../../scripts/package/manifest.mjs';
 import { publicWidgets } from '../../../scripts/widgets-integration.mjs';
-import { EMBED_FIELDS, embedSnippet, messageFields } from '../../../src/components/embed/fields.ts';
+import { EMBED_FIELDS, embedSnippet, messageFields, noticeFields } from '../../../src/components/embed/fields.ts';
 import { WIDGET_CATALOG } from '../../../src/lib/widget-catalog.ts';
 import { parseSettings as parseTrainer } from '../../../widgets/lora-trainer/settings.ts';
 import { parseSettings as parseLm } from '../../../widgets/lora-lm/settings.ts';
@@ -18,15 +19,15 @@ import { applyAttributes, baseSettings, type PlanAttributes } from '../../../wid
 import { parsePeftInput } from '../../../widgets/core/peft-input.ts';
 import { parseRank, parseSeed } from '../../../widgets/subspace-view/parse.ts';
 import { PRESETS } from '../../../widgets/peft-calculator/presets.ts';
+import { DECK_ID } from '../../../widgets/core/srs-deck.ts';
+import { DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION } from '../../../widgets/core/srs-schedule.ts';
 
 /**
  * Elements the package ships that the catalog (and so /embed/ and the playground) does not list
  * yet, with the reason. Listing one in the catalog makes TypeScript ask for its fields, and the
  * test below then asks for it to leave this list.
  */
-const NOT_IN_CATALOG: Record<string, string> = {
-  'srs-progress': 'the /progress/ page; not in src/lib/widget-catalog.ts (no playground component yet)',
-};
+const NOT_IN_CATALOG: Record<string, string> = {};
 
 const root = join(import.meta.dirname, '../../..');
 const elements = buildManifest(root, publicWidgets()).modules.flatMap((m) =>
@@ -96,6 +97,14 @@ describe('every element, every attribute', () => {
     expect(names('mock-interview')).toEqual(['minutes', 'lessons', 'namespace']);
     expect(names('lora-lm')).toEqual(['prompt', 'seed', 'temperature', 'rank', 'steps', 'backend']);
   });
+
+  test('<srs-progress> is in the catalog, with its three attributes', () => {
+    expect(catalog).toContain('srs-progress');
+    expect(names('srs-progress')).toEqual(['deck', 'retention', 'namespace']);
+    const retention = fields['srs-progress']!.find((f) => f.name === 'retention')!;
+    expect(retention).toMatchObject({ kind: 'number', step: '0.01' });
+    expect(retention.more).toBeFalsy();
+  });
 });
 
 describe('what the preview starts with', () => {
@@ -122,6 +131,13 @@ describe('what the preview starts with', () => {
       parseQuiz({ deck: quiz['deck'] ?? '', mode: quiz['mode'] ?? 'due', namespace: 'default', retention: '0.9' })
         .problems,
     ).toEqual([]);
+    // Deck ids the element takes (it leaves out any other), each a deck this site publishes.
+    const decks = start('srs-progress')['deck']!.split(' ');
+    expect(decks.length).toBeGreaterThan(0);
+    for (const id of decks) {
+      expect(id).toMatch(DECK_ID);
+      expect(existsSync(join(root, 'content/decks', `${id}.yaml`)), id).toBe(true);
+    }
     // Suggested values are values the element takes.
     for (const tag of catalog)
       for (const f of fields[tag]!) if (f.options && f.value) expect(f.options, `${tag} ${f.name}`).toContain(f.value);
@@ -182,6 +198,31 @@ describe("the elements' own messages go to the field they name", () => {
       'minutes',
     ]);
     expect(about('mock-interview', 'No question fits in 20 minutes.')).toEqual([]);
+  });
+
+  test('<srs-progress>: the status lines about an attribute it fell back from, on that field only', () => {
+    /** The fields of <srs-progress> a status line of it is about. */
+    const notice = (message: string) => noticeFields(names('srs-progress'), message);
+    // The element's sentences (widgets/srs-progress/srs-progress.ts, desired and read).
+    const range = `must be from ${MIN_RETENTION} to ${MAX_RETENTION}; using ${DEFAULT_RETENTION}.`;
+    expect(notice(`retention "2" ${range}`)).toEqual(['retention']);
+    expect(notice('namespace "a b" is not valid; using "default".')).toEqual(['namespace']);
+    // A deck it could not load (widgets/srs-decks/decks.ts) quotes the id.
+    expect(notice('Could not load deck "nope": the server answered 404')).toEqual(['deck']);
+    // Its other status lines are about no attribute.
+    expect(notice('This browser is not keeping progress (no IndexedDB), so there is none to show.')).toEqual([]);
+    expect(notice('Imported 3 reviews; 0 were already here. The study plan now uses the imported settings.')).toEqual(
+      [],
+    );
+  });
+
+  test('a status line that names an attribute only in passing is about none (an alert would be)', () => {
+    const plan = 'Covers 12 lessons in scope, 40 new cards a day at most.';
+    expect(messageFields(names('study-plan'), plan)).toEqual(['lessons']);
+    expect(noticeFields(names('study-plan'), plan)).toEqual([]);
+    // <srs-quiz> says what it fell back from in status lines too: each reaches its field.
+    const quiz = parseQuiz({ deck: 'lora-peft', mode: 'some', namespace: 'a b', retention: '2' }).problems;
+    expect(quiz.map((m) => noticeFields(names('srs-quiz'), m))).toEqual([['mode'], ['namespace'], ['retention']]);
   });
 
   test('<lora-trainer>, <peft-calculator>, <srs-quiz>, <subspace-view>: the attribute each error names', () => {
