@@ -83,7 +83,12 @@ test.describe('<lora-lm> on the LoRA lesson', () => {
     expect(Math.max(0, ...long)).toBeLessThanOrEqual(50);
     await expect(el.locator('[data-stat="trainable"]')).toContainText('rank 8');
     await expect(el.locator('[data-stat="frozen"]')).toContainText('E and every W');
-    await expect(el.locator('svg.curve polyline')).toHaveCount(1);
+    // Each step's loss faint, its running average over it; the label reads the average's fall.
+    await expect(el.locator('svg.curve polyline.raw')).toHaveCount(1);
+    await expect(el.locator('svg.curve polyline.smooth')).toHaveCount(1);
+    const label = (await el.locator('svg.curve').getAttribute('aria-label')) ?? '';
+    const [, from, to] = /from ([\d.]+) to ([\d.]+) nats/.exec(label) ?? [];
+    expect(Number(to)).toBeLessThan(Number(from));
   });
 
   test('swap by keyboard, merge gives identical samples, unmerge; bad input changes nothing; axe clean', async ({

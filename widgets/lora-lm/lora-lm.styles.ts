@@ -137,6 +137,10 @@ export const styles = css`
     stroke-width: 1.5;
     vector-effect: non-scaling-stroke;
   }
+  svg.curve polyline.raw {
+    stroke-width: 1;
+    opacity: 0.35;
+  }
   svg.curve line {
     stroke: var(--_line);
   }

@@ -45,7 +45,8 @@ export interface SampleRequest {
 }
 
 /**
- * A tiny character-level language model, pretrained on this site's lessons and frozen, with
+ * A tiny character-level language model, pretrained on this site's lessons (with a tenth of its
+ * own code) and frozen, with
  * LoRA adapters that the reader trains in the browser on other text (the repository's code, the
  * decks' questions): live loss curve, steps per second and trainable vs frozen counts; samples
  * from the base and every adapter side by side for one prompt and seed; one-click hot swap;

@@ -53,8 +53,9 @@ export function renderLm(v: LmView, a: LmActions): TemplateResult {
   return html`<div class="root" part="root" role="group" aria-labelledby="lm-title">
     <h2 id="lm-title">One frozen base, swappable adapters</h2>
     <p class="sub">
-      A character-level model pretrained on this site's lessons. Each adapter is a rank-${v.settings.rank} LoRA update
-      trained here, in your browser, on other text: the same prompt and seed come out in another style.
+      A character-level model pretrained on this site's lessons (and a little of its code). Each adapter is a
+      rank-${v.settings.rank} LoRA update trained here, in your browser, on other text: the same prompt and seed come
+      out in another style.
     </p>
     ${v.messages.map((m) => html`<p class="error" role="alert">${m}</p>`)} ${renderControls(v, a, disabled)}
     <div class="panels">
@@ -159,25 +160,41 @@ ${
   </div>`;
 }
 
+/**
+ * Each step's loss (one batch: noisy) drawn faint, and its running average drawn over it: an
+ * exponential moving average with weight 0.95, bias-corrected as TensorBoard's smoothing is, so
+ * the first steps are not pulled towards zero.
+ */
+function smooth(losses: readonly number[], weight = 0.95): number[] {
+  let m = 0;
+  return losses.map((x, i) => {
+    m = weight * m + (1 - weight) * x;
+    return m / (1 - weight ** (i + 1));
+  });
+}
+
 function curve(losses: readonly number[]): TemplateResult {
   if (losses.length < 2) return html`<p class="muted">The loss curve appears while an adapter trains.</p>`;
+  const avg = smooth(losses);
   const lo = Math.min(...losses);
   const hi = Math.max(...losses);
   const span = hi - lo || 1;
-  // Down-sample to at most 200 points: the polyline stays light however long the run.
+  // Down-sample to at most 200 points: the polylines stay light however long the run.
   const stride = Math.max(1, Math.ceil(losses.length / 200));
-  const pts: string[] = [];
-  for (let i = 0; i < losses.length; i += stride) {
-    pts.push(`${((i / (losses.length - 1)) * 100).toFixed(2)},${(((hi - losses[i]) / span) * 40).toFixed(2)}`);
-  }
+  const points = (ys: readonly number[]): string => {
+    const pts: string[] = [];
+    for (let i = 0; i < ys.length; i += stride)
+      pts.push(`${((i / (ys.length - 1)) * 100).toFixed(2)},${(((hi - ys[i]) / span) * 40).toFixed(2)}`);
+    return pts.join(' ');
+  };
   return html`<svg
     class="curve"
     viewBox="0 0 100 40"
     preserveAspectRatio="none"
     role="img"
-    aria-label=${`loss from ${hi.toFixed(2)} to ${losses[losses.length - 1].toFixed(2)} nats per character`}
+    aria-label=${`loss (running average) from ${avg[0].toFixed(2)} to ${avg[avg.length - 1].toFixed(2)} nats per character`}
   >
-    ${svg`<line x1="0" y1="40" x2="100" y2="40"></line><polyline points=${pts.join(' ')}></polyline>`}
+    ${svg`<line x1="0" y1="40" x2="100" y2="40"></line><polyline class="raw" points=${points(losses)}></polyline><polyline class="smooth" points=${points(avg)}></polyline>`}
   </svg>`;
 }
 
