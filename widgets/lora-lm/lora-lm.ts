@@ -46,13 +46,12 @@ export interface SampleRequest {
 
 /**
  * A tiny character-level language model, pretrained on this site's lessons (with a tenth of its
- * own code) and frozen, with
- * LoRA adapters that the reader trains in the browser on other text (the repository's code, the
- * decks' questions): live loss curve, steps per second and trainable vs frozen counts; samples
- * from the base and every adapter side by side for one prompt and seed; one-click hot swap;
- * merge and unmerge with the measured largest logit change and identical samples; adapter sizes
- * next to the base's; adapters exported and imported as Hugging Face PEFT zips (as
- * `<lora-trainer>`'s).
+ * own code) and frozen, with LoRA adapters that the reader trains in the browser on other text
+ * (the widgets' code, the decks' questions): live loss curve, steps per second and trainable vs
+ * frozen counts; samples from the base and every adapter side by side for one prompt and seed;
+ * one-click hot swap; merge and unmerge with the measured largest logit change and identical
+ * samples; adapter sizes next to the base's; adapters exported and imported as Hugging Face PEFT
+ * zips (as `<lora-trainer>`'s).
  *
  * Attributes: those of `static properties`, each mirrored by a property; an invalid one shows a
  * message inside the element and falls back to its default. The model (checkpoint, corpora,
