@@ -100,7 +100,9 @@ export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_F
 
 /**
  * Chunks by hand where the automatic split cuts too fine: every element needs Lit, the design
- * tokens and the near-viewport loader, so they are one chunk; the spaced-repetition base (store,
+ * tokens and the near-viewport loader, so they are one chunk, with the one-line stand-in for Vite's
+ * preload helper (`noPreloadHelper`) that every lazy `import()` calls (alone it was a chunk, and a
+ * request, of its own); the spaced-repetition base (store,
  * decks, deck and log formats, the HTML allowlist) is what `<srs-quiz>`, `<srs-progress>`,
  * `<study-plan>` and `<mock-interview>` all need before they show anything, so it is one chunk too
  * instead of five small ones (each chunk costs its own gzip frame and import lines: together about
@@ -112,12 +114,12 @@ export async function buildWidgets(outDir, { fixtures = process.env.MARGINALIA_F
 const CHUNK_GROUPS = [
   {
     name: 'lit',
-    test: /node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element)[\\/]|widgets[\\/]shared[\\/](tokens|near-viewport|host-styles)\.ts/,
+    test: /node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element)[\\/]|widgets[\\/]shared[\\/](tokens|near-viewport|host-styles)\.ts|^\0vite\/preload-helper\.js$/,
     priority: 20,
   },
   {
     name: 'srs-base',
-    test: /node_modules[\\/]idb[\\/]|widgets[\\/](srs-store[\\/](store|progress-store|migrations|state-pack)|srs-decks[\\/][^\\/]+|core[\\/]srs-(deck|cloze|html|schedule|log)|shared[\\/]trusted-html)\.ts/,
+    test: /node_modules[\\/]idb[\\/]|widgets[\\/](srs-store[\\/](store|progress-store|migrations|state-pack)|srs-decks[\\/][^\\/]+|core[\\/]srs-(deck|cloze|html|schedule|memory|log)|shared[\\/]trusted-html)\.ts/,
     priority: 10,
   },
 ];
@@ -235,7 +237,8 @@ function pinWidgets(widgetsDir, version) {
  * Vite wraps every dynamic `import()` in its preload helper (about 1 KB gzip, in its own chunk),
  * which preloads the imported chunk's CSS and, with `modulePreload`, its JS dependencies. The
  * widget modules have neither (styles live in JS, `modulePreload: false`), so the helper is dead
- * weight on every widget that loads a part lazily; it is replaced by a call of the loader.
+ * weight on every widget that loads a part lazily; it is replaced by a call of the loader, which
+ * travels in the `lit` chunk (CHUNK_GROUPS).
  * @returns {import('vite').Plugin}
  */
 function noPreloadHelper() {
