@@ -229,6 +229,31 @@ async function progressWithOneReview(page: Page) {
   return { progress, downloads };
 }
 
+test('<srs-progress>: bad attributes each get a message; the good deck still counts; new settings read again', async ({
+  page,
+}) => {
+  await openEmbed(page, {
+    tag: 'srs-progress',
+    attrs: { deck: 'Bad! srs-fixture', retention: '2', namespace: 'no way' },
+  });
+  const progress = page.locator('srs-progress');
+  await expect(progress.getByRole('status').filter({ hasText: 'deck "Bad!" is not a deck id' })).toHaveCount(1, {
+    timeout: 20_000,
+  });
+  await expect(progress.getByRole('status').filter({ hasText: 'retention "2" must be from' })).toHaveCount(1);
+  await expect(progress.getByRole('status').filter({ hasText: 'namespace "no way" is not valid' })).toHaveCount(1);
+  await expect(progress.locator('table.mastery tbody tr')).toHaveCount(1);
+  // Fixed attributes are read again: the messages go, and only the ones still bad stay.
+  await progress.evaluate((el) => {
+    el.setAttribute('deck', 'srs-fixture');
+    el.setAttribute('retention', '0.85');
+  });
+  await expect(progress.getByRole('status').filter({ hasText: 'is not a deck id' })).toHaveCount(0);
+  await expect(progress.getByRole('status').filter({ hasText: 'retention' })).toHaveCount(0);
+  await expect(progress.getByRole('status').filter({ hasText: 'namespace "no way"' })).toHaveCount(1);
+  expect(await pageErrors(page)).toEqual([]);
+});
+
 test('<srs-progress>: an export whose module cannot be fetched says which export failed; the CSV still works', async ({
   page,
 }) => {

@@ -189,10 +189,11 @@ export class SrsProgress extends LitElement {
     if (this.loads && (changed.has('deck') || changed.has('namespace') || changed.has('retention'))) void this.load();
   }
 
-  private desired(): number {
+  /** The desired retention; a bad attribute adds its note to `notes` and gives the default. */
+  private desired(notes: string[]): number {
     const r = Number(this.retention);
     if (Number.isFinite(r) && r >= MIN_RETENTION && r <= MAX_RETENTION) return r;
-    this.notes.push(
+    notes.push(
       `retention "${this.retention}" must be from ${MIN_RETENTION} to ${MAX_RETENTION}; using ${DEFAULT_RETENTION}.`,
     );
     return DEFAULT_RETENTION;
@@ -207,15 +208,21 @@ export class SrsProgress extends LitElement {
   private async read(n: number): Promise<void> {
     const stale = () => n !== this.loads || !this.isConnected;
     try {
-      this.notes = [];
-      const desired = this.desired();
+      // Notes, decks and figures are this load's own until it finishes: a newer load (settings
+      // changed meanwhile) replaces them, and an older one finishing late changes nothing.
+      const notes: string[] = [];
+      const desired = this.desired(notes);
       let ns = this.namespace;
       if (!NAMESPACE.test(ns)) {
-        this.notes.push(`namespace "${ns}" is not valid; using "${DEFAULT_NAMESPACE}".`);
+        notes.push(`namespace "${ns}" is not valid; using "${DEFAULT_NAMESPACE}".`);
         ns = DEFAULT_NAMESPACE;
       }
+      const ids: string[] = [];
+      for (const d of this.deck.split(/\s+/).filter(Boolean)) {
+        if (DECK_ID.test(d)) ids.push(d);
+        else notes.push(`deck "${d}" is not a deck id (lowercase letters, digits and dashes); left out.`);
+      }
       // ts-fsrs, the store and the decks load at once (the page preloads the first and the last).
-      const ids = this.deck.split(/\s+/).filter((d) => DECK_ID.test(d));
       const scheduling = loadScheduler(desired);
       const [scheduler, { store, fallbackReason }, decks] = await Promise.all([
         scheduling,
@@ -227,35 +234,46 @@ export class SrsProgress extends LitElement {
       if (this.store !== store) this.store?.close(); // the one a load with older settings opened
       this.store = store;
       if (fallbackReason)
-        this.notes.push(`This browser is not keeping progress (${fallbackReason}), so there is none to show.`);
-      this.decks = decks.flatMap((r) => {
+        notes.push(`This browser is not keeping progress (${fallbackReason}), so there is none to show.`);
+      const loaded = decks.flatMap((r) => {
         if (r.status === 'fulfilled') return [r.value];
-        this.notes.push((r.reason as Error).message);
+        notes.push((r.reason as Error).message);
         return [];
       });
-      await this.compute(store, scheduler, desired);
+      const figures = await this.figuresOf(store, scheduler, desired, loaded, notes);
+      if (stale()) return;
+      this.decks = loaded;
+      this.notes = notes;
+      this.figures = figures;
     } catch (e) {
       // A load overtaken by a move failed on the store the move closed: the next load reports.
       if (!stale()) this.message = `Could not read your progress: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
 
-  private async compute(store: ProgressStore, scheduler: Scheduler, desired: number): Promise<void> {
+  /** The figures of `store`'s log over `decks`; the store's own problems join `notes`. */
+  private async figuresOf(
+    store: ProgressStore,
+    scheduler: Scheduler,
+    desired: number,
+    decks: readonly StudyDeck[],
+    notes: string[],
+  ): Promise<Figures> {
     const log: LogEntry[] = await store.log();
     const now = Date.now();
     const offset = -new Date(now).getTimezoneOffset();
     const states = replay(scheduler, log);
-    const cards = this.decks.flatMap((d) => d.cards.map((c) => ({ key: c.key, group: d.id })));
+    const cards = decks.flatMap((d) => d.cards.map((c) => ({ key: c.key, group: d.id })));
     const m = mastery(cards, states, now);
     const days = reviewsPerDay(log, now, offset, 365);
-    this.notes.push(...store.problems);
+    notes.push(...store.problems);
     const cal = calibration(log, now, (key) => key.slice(0, key.indexOf(':')));
-    const titles = new Map(this.decks.map((d) => [d.id, d.lessonTitle ?? d.title]));
-    this.figures = {
+    const titles = new Map(decks.map((d) => [d.id, d.lessonTitle ?? d.title]));
+    return {
       days,
       retention: retentionAchieved(log, desired),
       forecast: dueForecast(states.values(), now, offset, 30),
-      lessons: this.decks.map((d) => ({
+      lessons: decks.map((d) => ({
         title: d.lessonTitle ?? d.title,
         m: m.get(d.id) ?? { cards: 0, reviewed: 0, known: 0, recall: 0 },
       })),
@@ -322,12 +340,14 @@ export class SrsProgress extends LitElement {
       const parsed = parseProgressFile(await file.text());
       const plan = await store.merge(parsed.log, parsed);
       this.message = '';
-      this.notes = [
+      const notes = [
         `Imported ${plan.add.length} reviews; ${plan.duplicates} were already here.` +
           (plan.mocksAdded ? ` Added ${plan.mocksAdded} mock interviews.` : '') +
           (plan.planChanged ? ' The study plan now uses the imported settings.' : ''),
       ];
-      await this.compute(store, scheduler, this.desired());
+      const figures = await this.figuresOf(store, scheduler, this.desired(notes), this.decks, notes);
+      this.notes = notes;
+      this.figures = figures;
     } catch (err) {
       this.message = `Import refused, nothing was changed: ${(err as Error).message}.`;
     }
