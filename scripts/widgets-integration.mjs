@@ -119,7 +119,7 @@ const CHUNK_GROUPS = [
   },
   {
     name: 'srs-base',
-    test: /node_modules[\\/]idb[\\/]|widgets[\\/](srs-store[\\/](store|progress-store|migrations|state-pack)|srs-decks[\\/][^\\/]+|core[\\/]srs-(deck|cloze|html|schedule|memory|log)|shared[\\/]trusted-html)\.ts/,
+    test: /node_modules[\\/]idb[\\/]|widgets[\\/](srs-store[\\/](store|progress-store|migrations|state-pack|db)|srs-decks[\\/][^\\/]+|core[\\/]srs-(deck|cloze|html|schedule|memory|log)|shared[\\/]trusted-html)\.ts/,
     priority: 10,
   },
 ];

@@ -5,8 +5,15 @@
  * card_id, review_time (epoch ms), review_rating (1–4), review_state (0 New, 1 Learning,
  * 2 Review, 3 Relearning, before the review), review_duration (ms).
  */
-import { parseLogEntry, sameEntry, reviewsWithPhase, type LogEntry } from './srs-log.ts';
-import type { Scheduler } from './srs-schedule.ts';
+import {
+  parseLogEntry,
+  reviewsByCard,
+  byTimeThenId,
+  type LogEntry,
+  type ReviewCheck,
+  type ReviewEntry,
+} from './srs-log.ts';
+import type { CardPhase, MemoryState, Scheduler } from './srs-schedule.ts';
 import { parseMockRecord, parsePlanSettings, type MockRecord, type PlanSettings, type Profile } from './srs-profile.ts';
 
 export const PROGRESS_FORMAT = 'marginalia-srs-progress';
@@ -41,6 +48,23 @@ const MIGRATIONS: Record<number, (file: FileObject) => FileObject> = {
 /** Refuse files bigger than this before parsing them (about 150,000 reviews). */
 const MAX_IMPORT_CHARS = 32 * 1024 * 1024;
 const MAX_IMPORT_ENTRIES = 500_000;
+
+const sameCheck = (a: ReviewCheck | undefined, b: ReviewCheck | undefined): boolean =>
+  a === b ||
+  (!!a &&
+    !!b &&
+    a.correct === b.correct &&
+    a.given === b.given &&
+    a.expected === b.expected &&
+    a.suggested === b.suggested);
+
+/** Same entry, field by field (used to tell a re-import from a conflicting id). */
+function sameEntry(a: LogEntry, b: LogEntry): boolean {
+  if (a.kind !== b.kind || a.id !== b.id || a.card !== b.card || a.time !== b.time) return false;
+  if (a.kind === 'review' && b.kind === 'review')
+    return a.rating === b.rating && a.duration === b.duration && sameCheck(a.check, b.check);
+  return a.kind === 'undo' && b.kind === 'undo' && a.target === b.target;
+}
 
 export interface ProgressFile {
   format: typeof PROGRESS_FORMAT;
@@ -203,6 +227,22 @@ export function planMerge(stored: readonly LogEntry[], incoming: readonly LogEnt
     add.push(e);
   }
   return { add, duplicates };
+}
+
+/** Each effective review with the card's phase just before it (the optimizer's review_state). */
+export function reviewsWithPhase(
+  scheduler: Scheduler,
+  entries: readonly LogEntry[],
+): { review: ReviewEntry; phase: CardPhase }[] {
+  const out: { review: ReviewEntry; phase: CardPhase }[] = [];
+  for (const reviews of reviewsByCard(entries).values()) {
+    let state: MemoryState | undefined;
+    for (const review of reviews) {
+      out.push({ review, phase: state ? state.state : 0 });
+      state = scheduler.next(state, review.rating, review.time);
+    }
+  }
+  return out.sort((a, b) => byTimeThenId(a.review, b.review));
 }
 
 const OPTIMIZER_COLUMNS = ['card_id', 'review_time', 'review_rating', 'review_state', 'review_duration'] as const;

@@ -12,7 +12,7 @@
  * Replay orders a card's reviews by (time, id), so two tabs appending to the same log in any
  * interleaving replay to the same states.
  */
-import { RATINGS, type MemoryState, type Rating, type Scheduler, type CardPhase } from './srs-schedule.ts';
+import { RATINGS, type MemoryState, type Rating, type Scheduler } from './srs-schedule.ts';
 
 /** A checked answer: typed `given`, `expected` (the number for numeric cards), the outcome and the suggested grade. */
 export interface ReviewCheck {
@@ -104,24 +104,9 @@ export function parseLogEntry(value: unknown): { entry: LogEntry } | { error: st
   return { error: `has unknown kind ${JSON.stringify(kind)}` };
 }
 
-const sameCheck = (a: ReviewCheck | undefined, b: ReviewCheck | undefined): boolean =>
-  a === b ||
-  (!!a &&
-    !!b &&
-    a.correct === b.correct &&
-    a.given === b.given &&
-    a.expected === b.expected &&
-    a.suggested === b.suggested);
-
-/** Same entry, field by field (used to tell a re-import from a conflicting id). */
-export function sameEntry(a: LogEntry, b: LogEntry): boolean {
-  if (a.kind !== b.kind || a.id !== b.id || a.card !== b.card || a.time !== b.time) return false;
-  if (a.kind === 'review' && b.kind === 'review')
-    return a.rating === b.rating && a.duration === b.duration && sameCheck(a.check, b.check);
-  return a.kind === 'undo' && b.kind === 'undo' && a.target === b.target;
-}
-
-const byTimeThenId = (a: LogEntry, b: LogEntry): number => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Replay order: by time, then by id. */
+export const byTimeThenId = (a: LogEntry, b: LogEntry): number =>
+  a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The reviews that count (not undone), ordered by (time, id). */
 export function effectiveReviews(entries: readonly LogEntry[]): ReviewEntry[] {
@@ -156,22 +141,6 @@ export function replay(scheduler: Scheduler, entries: readonly LogEntry[]): Map<
     if (s) out.set(card, s);
   }
   return out;
-}
-
-/** Each effective review with the card's phase just before it (the optimizer's review_state). */
-export function reviewsWithPhase(
-  scheduler: Scheduler,
-  entries: readonly LogEntry[],
-): { review: ReviewEntry; phase: CardPhase }[] {
-  const out: { review: ReviewEntry; phase: CardPhase }[] = [];
-  for (const reviews of reviewsByCard(entries).values()) {
-    let state: MemoryState | undefined;
-    for (const review of reviews) {
-      out.push({ review, phase: state ? state.state : 0 });
-      state = scheduler.next(state, review.rating, review.time);
-    }
-  }
-  return out.sort((a, b) => byTimeThenId(a.review, b.review));
 }
 
 /** The most recent review of `card` that has not been undone, if any (what `undo()` cancels). */

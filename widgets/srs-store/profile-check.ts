@@ -1,4 +1,8 @@
-/** Plan settings and mock records checked before a store keeps them: a bad one rejects with the parser's sentence. */
+/**
+ * Plan settings and mock records checked before a store keeps them (a bad one rejects with the
+ * parser's sentence), read back from their stored records, and written by IdbStore (store.ts's
+ * `setPlan` and `addMock` delegate here). Loaded on first use: a review session never needs it.
+ */
 import {
   parseMockRecord,
   parsePlanSettings,
@@ -6,6 +10,7 @@ import {
   type PlanSettings,
   type Profile,
 } from '../core/srs-profile.ts';
+import { MOCK, PLAN, quiet, watched, type StoreAccess } from './db.ts';
 
 export function checkedPlan(plan: PlanSettings): PlanSettings {
   const p = parsePlanSettings(plan);
@@ -47,4 +52,23 @@ export function readProfile(
       });
   }
   return { profile: { plan: settings, mocks: good.sort((a, b) => a.startedAt - b.startedAt) }, bad };
+}
+
+/** IdbStore's `setPlan`: stores the plan settings once checked (null clears them). */
+export async function storePlan(store: StoreAccess, plan: PlanSettings | null): Promise<void> {
+  const value = plan && checkedPlan(plan);
+  await store.run(
+    async (db) => void (value ? await db.put('meta', { key: PLAN, value }) : await db.delete('meta', PLAN)),
+  );
+}
+
+/** IdbStore's `addMock`: stores one mock interview once checked; rejects if its id is already stored. */
+export async function storeMock(store: StoreAccess, mock: MockRecord): Promise<void> {
+  const m = checkedMock(mock);
+  await store.run(async (db) => {
+    const tx = watched(db.transaction('meta', 'readwrite'));
+    if (await tx.store.get(MOCK + m.id)) throw new Error(`a mock interview with the id "${m.id}" is already stored`);
+    quiet(tx.store.put({ key: MOCK + m.id, value: m }));
+    await tx.done;
+  });
 }

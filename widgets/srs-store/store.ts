@@ -24,44 +24,31 @@
  * The scheduler arrives as a promise: ts-fsrs is only needed to replay (on a write, a repair or a
  * damaged record), so opening the store and reading the states never waits for it.
  */
-import { openDB, type IDBPDatabase, type IDBPTransaction, type DBSchema } from 'idb';
-import { parseLogEntry, replayCard, reviewsByCard, type LogEntry } from '../core/srs-log.ts';
+import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { parseLogEntry, type LogEntry } from '../core/srs-log.ts';
 import type { MemoryState, Scheduler } from '../core/srs-schedule.ts';
 import type { MockRecord, PlanSettings, Profile } from '../core/srs-profile.ts';
 import { DB_VERSION, migrateV1Review, parseCardRecord } from './migrations.ts';
 import { packStates, unpackStates } from './state-pack.ts';
+import {
+  DIRTY,
+  DIRTY_RANGE,
+  MOCK,
+  PACK,
+  PLAN,
+  REPACK_AT,
+  quiet,
+  rewriteCard,
+  watched,
+  type Damaged,
+  type SrsDB,
+  type StoreAccess,
+} from './db.ts';
 import type { ImportResult, ProgressStore } from './progress-store.ts';
 
-interface CardRecord {
-  key: string;
-  state: MemoryState;
-}
-interface QuarantineRecord {
-  from: string;
-  key: string;
-  value: unknown;
-  reason: string;
-  at: number;
-}
-interface SrsDB extends DBSchema {
-  log: { key: string; value: LogEntry; indexes: { card: string } };
-  cards: { key: string; value: CardRecord };
-  quarantine: { key: number; value: QuarantineRecord };
-  meta: { key: string; value: { key: string; value: unknown } };
-}
-
-/** `meta` keys: the state pack, and one dirty mark per card changed since it was written. */
-const PACK = 'pack';
-const DIRTY = 'dirty:';
-const DIRTY_RANGE = (): IDBKeyRange => IDBKeyRange.bound(DIRTY, 'dirty;', false, true);
-/** `meta` keys of the profile (issues 17, 18): the plan settings, and one record per mock interview. */
-const PLAN = 'plan';
-const MOCK = 'mock:';
 const MOCK_RANGE = (): IDBKeyRange => IDBKeyRange.bound(MOCK, 'mock;', false, true);
 /** More dirty cards than this: read every record (faster than one get each) and repack. */
 const READ_ALL_AT = 2000;
-/** More dirty cards than this after opening: rewrite the pack in the background. */
-const REPACK_AT = 64;
 
 type CardsTx = IDBPTransaction<SrsDB, ('cards' | 'meta')[], IDBTransactionMode>;
 interface StoredStates {
@@ -88,14 +75,6 @@ export class StorageWriteError extends Error {
   override name = 'StorageWriteError';
 }
 
-/** A request whose failure the transaction's `done` reports: don't report it twice. */
-const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
-/**
- * A transaction whose `done` cannot become an unhandled rejection: when a step inside it throws
- * first (an aborted request), `done` is never awaited; whoever awaits it still sees the error.
- */
-const watched = <T extends { done: Promise<void> }>(tx: T): T => (quiet(tx.done), tx);
-
 const retryable = (e: unknown): boolean =>
   e instanceof DOMException && (e.name === 'QuotaExceededError' || e.name === 'AbortError');
 
@@ -106,12 +85,15 @@ export function newEntryId(now: number): string {
   return `${Math.max(0, Math.floor(now)).toString(36)}-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-class IdbStore implements ProgressStore {
+/** The repairs' module, or undefined when it cannot be fetched: the damage then stays where it is, left out, until the next open. */
+const repairs = () => import('./repair.ts').catch(() => undefined);
+
+class IdbStore implements ProgressStore, StoreAccess {
   readonly persistent = true;
   readonly problems: string[] = [];
   readonly namespace: string;
   /** Starts loading ts-fsrs if nobody has yet; only replaying needs it. */
-  private readonly scheduler: () => Promise<Scheduler>;
+  readonly scheduler: () => Promise<Scheduler>;
   private db: IDBPDatabase<SrsDB> | undefined;
   private persistAsked = false;
   private closed = false;
@@ -191,7 +173,7 @@ class IdbStore implements ProgressStore {
    * Runs `op`, and on a quota or abort error reopens the database and runs it once more; if that
    * fails too, throws a StorageWriteError whose message fits a `read` or a write.
    */
-  private async run<T>(op: (db: IDBPDatabase<SrsDB>) => Promise<T>, read = false): Promise<T> {
+  async run<T>(op: (db: IDBPDatabase<SrsDB>) => Promise<T>, read = false): Promise<T> {
     try {
       return await op(await this.handle());
     } catch (e) {
@@ -229,30 +211,17 @@ class IdbStore implements ProgressStore {
     );
   }
 
-  /** Rebuilds the whole card cache from the log when a migration or repair asked for it. */
+  /** Rebuilds the whole card cache from the log when a migration or repair asked for it (repair.ts). */
   private async repairIfAsked(): Promise<void> {
     const db = await this.handle();
-    const flag = await db.get('meta', 'rebuild');
-    if (!flag) return;
-    const moved = await db.count('quarantine');
-    if (moved) this.quarantineNote(moved, 'record', 'found while upgrading the stored data');
-    const [entries, scheduler] = await Promise.all([this.log(), this.scheduler()]);
-    const tx = watched(db.transaction(['cards', 'meta'], 'readwrite'));
-    await tx.objectStore('cards').clear();
-    for (const [card, reviews] of reviewsByCard(entries)) {
-      const state = replayCard(scheduler, reviews);
-      if (state) quiet(tx.objectStore('cards').put({ key: card, state }));
-    }
-    const meta = tx.objectStore('meta');
-    for (const key of ['rebuild', PACK]) quiet(meta.delete(key));
-    quiet(meta.delete(DIRTY_RANGE()));
-    await tx.done;
+    if (await db.get('meta', 'rebuild'))
+      await (await repairs())?.rebuildAll(this, db, (n, what, sample) => this.quarantineNote(n, what, sample));
   }
 
   async log(): Promise<LogEntry[]> {
     const raw = await this.run((db) => db.getAll('log'), true);
     const good: LogEntry[] = [];
-    const bad: { key: string; value: unknown; reason: string }[] = [];
+    const bad: Damaged[] = [];
     for (const value of raw) {
       const p = parseLogEntry(value);
       if ('entry' in p) good.push(p.entry);
@@ -342,7 +311,7 @@ class IdbStore implements ProgressStore {
 
   private async readStates(raw: unknown[]): Promise<Map<string, MemoryState>> {
     const out = new Map<string, MemoryState>();
-    const bad: { key: string; value: unknown; reason: string }[] = [];
+    const bad: Damaged[] = [];
     for (const value of raw) {
       const rec = parseCardRecord(value);
       if (rec) out.set(rec.key, rec.state);
@@ -356,63 +325,25 @@ class IdbStore implements ProgressStore {
     if (bad.length) {
       await this.setAside('cards', bad);
       // Rebuild those cards from the log (the source of truth).
-      for (const b of bad) {
-        const s = await this.rebuildCard(b.key);
-        if (s) out.set(b.key, s);
-      }
+      const rebuilt = await (
+        await repairs()
+      )?.rebuildCards(
+        this,
+        bad.map((b) => b.key),
+      );
+      for (const [key, state] of rebuilt ?? []) out.set(key, state);
     }
     return out;
   }
 
-  /** Moves damaged records into `quarantine`, and says so in `problems`. */
-  private async setAside(
-    from: 'log' | 'cards' | 'meta',
-    bad: { key: string; value: unknown; reason: string }[],
-  ): Promise<void> {
-    await this.run(async (db) => {
-      const tx = watched(db.transaction([from, 'quarantine'], 'readwrite'));
-      for (const b of bad) {
-        quiet(tx.objectStore('quarantine').add({ from, key: b.key, value: b.value, reason: b.reason, at: Date.now() }));
-        if (b.key !== '?') quiet(tx.objectStore(from).delete(b.key));
-      }
-      await tx.done;
-    });
+  /** Moves damaged records into `quarantine` (repair.ts), and says so in `problems`. */
+  async setAside(from: 'log' | 'cards' | 'meta', bad: Damaged[]): Promise<void> {
+    await (await repairs())?.quarantine(this, from, bad);
     this.quarantineNote(
       bad.length,
       { log: 'review record', cards: 'card record', meta: 'stored summary' }[from],
       bad[0]!.reason,
     );
-  }
-
-  private async rebuildCard(card: string): Promise<MemoryState | undefined> {
-    const scheduler = await this.scheduler();
-    return this.run(async (db) => {
-      const tx = watched(db.transaction(['log', 'cards', 'meta'], 'readwrite'));
-      const state = await IdbStore.rewriteCard(tx, scheduler, card);
-      await tx.done;
-      return state;
-    });
-  }
-
-  /**
-   * Inside a readwrite transaction on log + cards + meta: card cache := replay(that card's log),
-   * and the card is marked dirty (the pack no longer holds its state).
-   */
-  private static async rewriteCard(
-    tx: IDBPTransaction<SrsDB, ('log' | 'cards' | 'meta')[], 'readwrite'>,
-    scheduler: Scheduler,
-    card: string,
-  ): Promise<MemoryState | undefined> {
-    quiet(tx.objectStore('meta').put({ key: DIRTY + card, value: true }));
-    const raw = await tx.objectStore('log').index('card').getAll(card);
-    const entries = raw.flatMap((v) => {
-      const p = parseLogEntry(v);
-      return 'entry' in p ? [p.entry] : [];
-    });
-    const state = replayCard(scheduler, reviewsByCard(entries).get(card) ?? []);
-    if (state) await tx.objectStore('cards').put({ key: card, state });
-    else await tx.objectStore('cards').delete(card);
-    return state;
   }
 
   async append(entry: LogEntry): Promise<MemoryState | undefined> {
@@ -421,38 +352,15 @@ class IdbStore implements ProgressStore {
     return this.run(async (db) => {
       const tx = watched(db.transaction(['log', 'cards', 'meta'], 'readwrite'));
       quiet(tx.objectStore('log').add(entry));
-      const state = await IdbStore.rewriteCard(tx, scheduler, entry.card);
+      const state = await rewriteCard(tx, scheduler, entry.card);
       await tx.done;
       return state;
     });
   }
 
-  /** Merges an import (`planMerge`, `mergeProfile`), all or nothing; a big one rewrites the pack at once. */
+  /** Merges an import (merge.ts, loaded with the first import), all or nothing. */
   async merge(incoming: readonly LogEntry[], profile: Profile = { plan: null, mocks: [] }): Promise<ImportResult> {
-    const [{ planMerge, ImportError }, { mergeProfile }, stored, storedProfile, scheduler] = await Promise.all([
-      import('../core/srs-exchange.ts'),
-      import('../core/srs-profile.ts'),
-      this.log(),
-      this.profile(),
-      this.scheduler(),
-    ]);
-    const plan = planMerge(stored, incoming); // throws ImportError before anything is written
-    const merged = mergeProfile(storedProfile, profile);
-    if (merged.conflict) throw new ImportError(merged.conflict);
-    const planChanged = merged.plan !== storedProfile.plan;
-    const result = { ...plan, mocksAdded: merged.addMocks.length, planChanged };
-    if (!plan.add.length && !merged.addMocks.length && !planChanged) return result;
-    const cards = new Set(plan.add.map((e) => e.card));
-    await this.run(async (db) => {
-      const tx = watched(db.transaction(['log', 'cards', 'meta'], 'readwrite'));
-      for (const e of plan.add) quiet(tx.objectStore('log').add(e));
-      for (const card of cards) await IdbStore.rewriteCard(tx, scheduler, card);
-      if (planChanged) quiet(tx.objectStore('meta').put({ key: PLAN, value: merged.plan }));
-      for (const m of merged.addMocks) quiet(tx.objectStore('meta').put({ key: MOCK + m.id, value: m }));
-      await tx.done;
-    });
-    if (cards.size > REPACK_AT) await this.repack().catch(() => undefined);
-    return result;
+    return (await import('./merge.ts')).merge(this, incoming, profile);
   }
 
   async profile(): Promise<Profile> {
@@ -465,22 +373,14 @@ class IdbStore implements ProgressStore {
     return profile;
   }
 
+  /** Stores the plan settings, checked (profile-check.ts, loaded on first use). */
   async setPlan(plan: PlanSettings | null): Promise<void> {
-    const value = plan && (await import('./profile-check.ts')).checkedPlan(plan);
-    await this.run(
-      async (db) => void (value ? await db.put('meta', { key: PLAN, value }) : await db.delete('meta', PLAN)),
-    );
+    return (await import('./profile-check.ts')).storePlan(this, plan);
   }
 
+  /** Stores one mock interview, checked (profile-check.ts, loaded on first use). */
   async addMock(mock: MockRecord): Promise<void> {
-    const { checkedMock } = await import('./profile-check.ts');
-    const m = checkedMock(mock);
-    await this.run(async (db) => {
-      const tx = watched(db.transaction('meta', 'readwrite'));
-      if (await tx.store.get(MOCK + m.id)) throw new Error(`a mock interview with the id "${m.id}" is already stored`);
-      quiet(tx.store.put({ key: MOCK + m.id, value: m }));
-      await tx.done;
-    });
+    return (await import('./profile-check.ts')).storeMock(this, mock);
   }
 
   /** navigator.storage.persist(), asked once, at the first review. */

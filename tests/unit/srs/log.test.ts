@@ -7,9 +7,9 @@ import {
   replayCard,
   effectiveReviews,
   lastEffectiveReview,
-  reviewsWithPhase,
   type LogEntry,
 } from '../../../widgets/core/srs-log.ts';
+import { reviewsWithPhase } from '../../../widgets/core/srs-exchange.ts';
 import { knownLog, T0, MIN, DAY } from './helpers.ts';
 
 const s = createScheduler(tsfsrs);
