@@ -1,6 +1,7 @@
 /**
- * The stored schema, version by version, and the pure record conversions between them (the
- * IndexedDB plumbing that applies them is in store.ts).
+ * The stored schema, version by version, and the check of a stored card record (the IndexedDB
+ * plumbing is in store.ts and db.ts; the conversion from version 1, with its plumbing, is in
+ * from-v1.ts, loaded only when a version-1 database is opened).
  *
  * Version 1 (the first release's store): one object store `reviews`, auto-increment keys,
  *   records `{ card: "<deck>:<id>", grade: 1–4, at: epoch ms }`. No ids, no undo, no durations.
@@ -16,24 +17,9 @@
  *                  changed since the pack was written (the pack is a cache of the cache: records
  *                  added to a version-2 database without it are simply read the slow way).
  */
-import { parseLogEntry, type LogEntry } from '../core/srs-log.ts';
 import type { MemoryState } from '../core/srs-schedule.ts';
 
 export const DB_VERSION = 2;
-
-/** A version-1 `reviews` record → a version-2 log entry, or why it cannot be. */
-export function migrateV1Review(value: unknown, key: IDBValidKey): { entry: LogEntry } | { error: string } {
-  if (typeof value !== 'object' || value === null) return { error: 'is not an object' };
-  const v = value as Record<string, unknown>;
-  return parseLogEntry({
-    kind: 'review',
-    id: `v1-${String(key)}`,
-    card: v.card,
-    rating: v.grade,
-    time: v.at,
-    duration: 0,
-  });
-}
 
 /** A stored `cards` record, checked field by field. */
 export function parseCardRecord(value: unknown): { key: string; state: MemoryState } | undefined {

@@ -21,6 +21,13 @@
  *
  * `peekStates` reads card states without opening a store, for displays that must not create one.
  *
+ * What a review session never needs is loaded on first use, so it stays out of the first card's
+ * modules: repairs (repair.ts: quarantine and rebuilds; if it cannot be fetched, the damaged
+ * records are left out and stay where they are until the next open, and the reader is still
+ * told), imports (merge.ts), plan settings and mock interviews (profile-check.ts), and the
+ * upgrade of a version-1 database (from-v1.ts: the first open stops before changing anything and
+ * opens again with it). db.ts holds what they share with this module.
+ *
  * The scheduler arrives as a promise: ts-fsrs is only needed to replay (on a write, a repair or a
  * damaged record), so opening the store and reading the states never waits for it.
  */
@@ -28,7 +35,8 @@ import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { parseLogEntry, type LogEntry } from '../core/srs-log.ts';
 import type { MemoryState, Scheduler } from '../core/srs-schedule.ts';
 import type { MockRecord, PlanSettings, Profile } from '../core/srs-profile.ts';
-import { DB_VERSION, migrateV1Review, parseCardRecord } from './migrations.ts';
+import { DB_VERSION, parseCardRecord } from './migrations.ts';
+import type { upgradeFromV1 } from './from-v1.ts';
 import { packStates, unpackStates } from './state-pack.ts';
 import {
   DIRTY,
@@ -114,44 +122,32 @@ class IdbStore implements ProgressStore, StoreAccess {
 
   private static connect(namespace: string, timeoutMs: number): Promise<IDBPDatabase<SrsDB>> {
     let db: IDBPDatabase<SrsDB> | undefined;
-    const opening = openDB<SrsDB>(dbName(namespace), DB_VERSION, {
-      upgrade(database, oldVersion, _newVersion, tx) {
-        const raw = database as unknown as IDBPDatabase;
-        const log = database.createObjectStore('log', { keyPath: 'id' });
-        log.createIndex('card', 'card');
-        database.createObjectStore('cards', { keyPath: 'key' });
-        database.createObjectStore('quarantine', { autoIncrement: true });
-        database.createObjectStore('meta', { keyPath: 'key' });
-        if (oldVersion === 1 && raw.objectStoreNames.contains('reviews')) {
-          // Version 1 → 2: each review becomes a log entry; the card cache is rebuilt on open.
-          const old = (
-            tx as unknown as {
-              objectStore(n: string): { getAll(): Promise<unknown[]>; getAllKeys(): Promise<IDBValidKey[]> };
-            }
-          ).objectStore('reviews');
-          void Promise.all([old.getAll(), old.getAllKeys()]).then(async ([values, keys]) => {
-            const quarantine = tx.objectStore('quarantine');
-            for (let i = 0; i < values.length; i++) {
-              const m = migrateV1Review(values[i], keys[i]!);
-              if ('entry' in m) await log.put(m.entry);
-              else
-                await quarantine.add({
-                  from: 'reviews (version 1)',
-                  key: String(keys[i]),
-                  value: values[i],
-                  reason: m.error,
-                  at: 0,
-                });
-            }
-            await tx.objectStore('meta').put({ key: 'rebuild', value: true });
-            raw.deleteObjectStore('reviews');
-          });
-        }
-      },
-      blocking() {
-        // Another tab wants a newer version: let it; we reopen on the next operation.
-        db?.close();
-      },
+    let needV1 = false;
+    const open = (fromV1?: typeof upgradeFromV1) =>
+      openDB<SrsDB>(dbName(namespace), DB_VERSION, {
+        upgrade(database, oldVersion, _newVersion, tx) {
+          const v1 = oldVersion === 1 && (database as unknown as IDBPDatabase).objectStoreNames.contains('reviews');
+          // A version-1 database: stop before anything changes, and open again with from-v1.ts.
+          if (v1 && !fromV1) {
+            needV1 = true;
+            watched(tx).abort();
+            return;
+          }
+          const log = database.createObjectStore('log', { keyPath: 'id' });
+          log.createIndex('card', 'card');
+          database.createObjectStore('cards', { keyPath: 'key' });
+          database.createObjectStore('quarantine', { autoIncrement: true });
+          database.createObjectStore('meta', { keyPath: 'key' });
+          if (v1) fromV1!(database, tx);
+        },
+        blocking() {
+          // Another tab wants a newer version: let it; we reopen on the next operation.
+          db?.close();
+        },
+      });
+    const opening = open().catch(async (e: unknown) => {
+      if (!needV1) throw e;
+      return open((await import('./from-v1.ts')).upgradeFromV1);
     });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('IndexedDB did not open in time')), timeoutMs);
