@@ -93,7 +93,7 @@ test('srs-quiz on the foreign host: the first card needs ≤ 25 KB gzip of modul
     await openEmbed(page, { tag: 'srs-quiz', attrs: { deck: 'srs-fixture' } });
   });
   console.log(
-    `srs-quiz, foreign host: first card ${kb(first.total)}, whole session ${kb(whole.total)} (${JSON.stringify(whole.sizes)})`,
+    `srs-quiz, foreign host: first card ${kb(first.total)} (${kb(BUDGET - first.total)} under budget), whole session ${kb(whole.total)} (${JSON.stringify(whole.sizes)})`,
   );
 });
 
@@ -111,5 +111,7 @@ test('srs-quiz on /review/: overview and first card need ≤ 25 KB gzip of modul
     Object.keys(first.sizes).some((p) => p.includes('overview')),
     'the overview was loaded and counted',
   ).toBe(true);
-  console.log(`srs-quiz, /review/: overview and first card ${kb(first.total)}, whole session ${kb(whole.total)}`);
+  console.log(
+    `srs-quiz, /review/: overview and first card ${kb(first.total)} (${kb(BUDGET - first.total)} under budget), whole session ${kb(whole.total)} (${JSON.stringify(whole.sizes)})`,
+  );
 });
