@@ -93,7 +93,10 @@ export function newEntryId(now: number): string {
   return `${Math.max(0, Math.floor(now)).toString(36)}-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** The repairs' module, or undefined when it cannot be fetched: the damage then stays where it is, left out, until the next open. */
+/**
+ * The repairs' module (repair.ts), or undefined when it cannot be fetched: the damage then stays
+ * where it is, left out of what the store returns, until the next open.
+ */
 const repairs = () => import('./repair.ts').catch(() => undefined);
 
 class IdbStore implements ProgressStore, StoreAccess {
@@ -321,12 +324,8 @@ class IdbStore implements ProgressStore, StoreAccess {
     if (bad.length) {
       await this.setAside('cards', bad);
       // Rebuild those cards from the log (the source of truth).
-      const rebuilt = await (
-        await repairs()
-      )?.rebuildCards(
-        this,
-        bad.map((b) => b.key),
-      );
+      const keys = bad.map((b) => b.key);
+      const rebuilt = await (await repairs())?.rebuildCards(this, keys);
       for (const [key, state] of rebuilt ?? []) out.set(key, state);
     }
     return out;
