@@ -1,9 +1,7 @@
 import type { SrsQuiz } from '../../widgets/srs-quiz/srs-quiz.ts';
 import { test, expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { embedUrl, openEmbed, pageErrors } from './support/foreign.ts';
-import { readStores } from './support/idb.ts';
-import { SITE } from '../../scripts/lib/ports.mjs';
+import { addWidgetScript, embedUrl, openEmbed, pageErrors } from './support/foreign.ts';
+import { plantV1Store, readStores } from './support/idb.ts';
 
 /**
  * The store's parts that a review session never needs load on first use (widgets/srs-store/
@@ -61,32 +59,15 @@ test('repairs that cannot be fetched: the damaged record is left out and reporte
 test('a version-1 database whose upgrade cannot be fetched stays as it was; the quiz works in memory', async ({
   page,
 }) => {
-  const v1 = JSON.parse(readFileSync('tests/fixtures/srs/v1-store.json', 'utf8')) as { records: unknown[] };
   await page.goto(embedUrl({ tag: 'srs-quiz', attrs: { deck: 'srs-fixture' }, load: false }));
-  await page.evaluate(async (records) => {
-    await new Promise<void>((res, rej) => {
-      const r = indexedDB.open('marginalia-srs', 1);
-      r.onupgradeneeded = () => r.result.createObjectStore('reviews', { autoIncrement: true });
-      r.onsuccess = () => {
-        const tx = r.result.transaction('reviews', 'readwrite');
-        for (const rec of records) tx.objectStore('reviews').add(rec);
-        tx.oncomplete = () => (r.result.close(), res());
-      };
-      r.onerror = () => rej(r.error);
-    });
-  }, v1.records);
+  const planted = await plantV1Store(page);
   await block(page, 'from-v1');
-  await page.evaluate((src) => {
-    const m = document.createElement('script');
-    m.type = 'module';
-    m.src = src;
-    document.head.appendChild(m);
-  }, `${SITE}/widgets/srs-quiz.js`);
+  await addWidgetScript(page, 'srs-quiz');
   await ready(page);
   await expect(quiz(page).getByRole('alert')).toContainText('Your progress will not be kept');
   const { version, records } = await readStores(page, ['reviews', 'log']);
   expect(version).toBe(1);
-  expect(records.reviews).toHaveLength(v1.records.length);
+  expect(records.reviews).toHaveLength(planted.length);
   expect(records.log).toEqual([]);
   expect(await pageErrors(page)).toEqual([]);
 });

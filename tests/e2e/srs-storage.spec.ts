@@ -2,9 +2,9 @@ import type { SrsQuiz } from '../../widgets/srs-quiz/srs-quiz.ts';
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as tsfsrs from 'ts-fsrs';
-import { embedUrl, openEmbed, pageErrors } from './support/foreign.ts';
-import { readStores } from './support/idb.ts';
-import { FOREIGN, SITE } from '../../scripts/lib/ports.mjs';
+import { addWidgetScript, embedUrl, openEmbed, pageErrors } from './support/foreign.ts';
+import { plantV1Store, readStores } from './support/idb.ts';
+import { FOREIGN } from '../../scripts/lib/ports.mjs';
 import { createScheduler } from '../../widgets/core/srs-schedule.ts';
 import { DB_VERSION } from '../../widgets/srs-store/migrations.ts';
 import { replay, type LogEntry } from '../../widgets/core/srs-log.ts';
@@ -72,27 +72,10 @@ test('two tabs grading interleaved lose nothing: 2N log entries, card states = r
 test('a version-1 database is migrated: reviews become log entries, the damaged one is quarantined and reported', async ({
   page,
 }) => {
-  const v1 = JSON.parse(readFileSync(`${FIX}/v1-store.json`, 'utf8')) as { records: unknown[] };
   await page.goto(embedUrl({ tag: 'srs-quiz', attrs: { deck: 'srs-fixture' }, load: false }));
-  await page.evaluate(async (records) => {
-    await new Promise<void>((res, rej) => {
-      const r = indexedDB.open('marginalia-srs', 1);
-      r.onupgradeneeded = () => r.result.createObjectStore('reviews', { autoIncrement: true });
-      r.onsuccess = () => {
-        const tx = r.result.transaction('reviews', 'readwrite');
-        for (const rec of records) tx.objectStore('reviews').add(rec);
-        tx.oncomplete = () => (r.result.close(), res());
-      };
-      r.onerror = () => rej(r.error);
-    });
-  }, v1.records);
+  await plantV1Store(page);
   // now load the module (the URL said load=0, so the old database could be planted first)
-  await page.evaluate((src) => {
-    const m = document.createElement('script');
-    m.type = 'module';
-    m.src = src;
-    document.head.appendChild(m);
-  }, `${SITE}/widgets/srs-quiz.js`);
+  await addWidgetScript(page, 'srs-quiz');
   await ready(page);
   await expect(quiz(page).getByRole('status').filter({ hasText: '1 damaged record was set aside' })).toBeVisible();
   const d = await dump(page);

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 
 /**
  * Every record of some object stores of one IndexedDB database in the page, read straight from
@@ -34,4 +35,26 @@ export function readStores(
     },
     { name, stores },
   );
+}
+
+/**
+ * Plants a version-1 progress database (the fixture's `reviews` records, as the first release
+ * stored them) in the page before any widget module runs; returns the records planted. The page
+ * must be one that has not loaded the module yet (the foreign host's `load: false`).
+ */
+export async function plantV1Store(page: Page): Promise<unknown[]> {
+  const v1 = JSON.parse(readFileSync('tests/fixtures/srs/v1-store.json', 'utf8')) as { records: unknown[] };
+  await page.evaluate(async (records) => {
+    await new Promise<void>((res, rej) => {
+      const r = indexedDB.open('marginalia-srs', 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('reviews', { autoIncrement: true });
+      r.onsuccess = () => {
+        const tx = r.result.transaction('reviews', 'readwrite');
+        for (const rec of records) tx.objectStore('reviews').add(rec);
+        tx.oncomplete = () => (r.result.close(), res());
+      };
+      r.onerror = () => rej(r.error);
+    });
+  }, v1.records);
+  return v1.records;
 }
