@@ -96,7 +96,7 @@ async function start(): Promise<PageLm> {
       worker.terminate();
     };
   } catch (error) {
-    const [{ LmHost }, { yieldToPage }, { loadCpuKernels }] = await Promise.all([
+    const [{ LmHost, fetchAsset }, { yieldToPage }, { loadCpuKernels }] = await Promise.all([
       import('./host.ts'),
       import('../engine/slicer.ts'),
       import('../wasm/load.ts'),
@@ -104,11 +104,7 @@ async function start(): Promise<PageLm> {
     let kernels: ReturnType<typeof loadCpuKernels> | null = null;
     const host = new LmHost({
       loadKernels: (url) => (kernels ??= loadCpuKernels(url)),
-      fetchBytes: async (url) => {
-        const response = await fetch(url, { credentials: 'omit' });
-        if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
-        return new Uint8Array(await response.arrayBuffer());
-      },
+      fetchBytes: fetchAsset,
       now: () => performance.now(),
       yieldNow: yieldToPage,
       sliceMs: MAIN_THREAD_SLICE_MS,

@@ -384,6 +384,13 @@ export class LmSession {
   }
 }
 
+/** `HostEnv.fetchBytes` for the browser (the worker's host and the main thread's): no cookies sent. */
+export async function fetchAsset(url: string): Promise<Uint8Array> {
+  const response = await fetch(url, { credentials: 'omit' });
+  if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 /** Dispatches requests to sessions by id (the worker's and the main thread's host). */
 export class LmHost {
   private readonly sessions = new Map<number, LmSession>();

@@ -8,7 +8,7 @@ import { workerScope } from '../shared/worker-scope.ts';
 import { yieldToEventLoop } from '../engine/slicer.ts';
 import { loadCpuKernels } from '../wasm/load.ts';
 import { createLmGpuTrainer, lmGpuDebug } from '../gpu/lm.ts';
-import { LmHost } from './host.ts';
+import { fetchAsset, LmHost } from './host.ts';
 import { parseRequest, toWireError, type LmMessage } from './protocol.ts';
 
 const scope = workerScope();
@@ -17,11 +17,7 @@ let kernels: ReturnType<typeof loadCpuKernels> | null = null;
 
 const host = new LmHost({
   loadKernels: (url) => (kernels ??= loadCpuKernels(url)),
-  fetchBytes: async (url) => {
-    const response = await fetch(url, { credentials: 'omit' });
-    if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
-    return new Uint8Array(await response.arrayBuffer());
-  },
+  fetchBytes: fetchAsset,
   now: () => performance.now(),
   yieldNow: yieldToEventLoop,
   sliceMs: 40,

@@ -44,6 +44,28 @@ export interface SampleRequest {
   temperature?: number;
 }
 
+/** The element's state that the view draws. */
+interface LmUi {
+  info: Record<string, AdapterInfo>;
+  training: TrainingView | null;
+  samples: Record<string, string>;
+  merge: { adapter: string; maxLogitDiff: number; identical: boolean } | null;
+  busy: string | null;
+  message: string | null;
+  status: string;
+}
+
+/** The state before the model has loaded, and again once it is released. */
+const freshUi = (): LmUi => ({
+  info: {},
+  training: null,
+  samples: {},
+  merge: null,
+  busy: null,
+  message: null,
+  status: 'Loading the model…',
+});
+
 /**
  * A tiny character-level language model, pretrained on this site's lessons (with a tenth of its
  * own code) and frozen, with LoRA adapters that the reader trains in the browser on other text
@@ -105,15 +127,7 @@ export class LoraLm extends LitElement {
   declare rank: string | number | null | undefined;
   declare steps: string | number | null | undefined;
   declare backend: string | null | undefined;
-  declare private ui: {
-    info: Record<string, AdapterInfo>;
-    training: TrainingView | null;
-    samples: Record<string, string>;
-    merge: { adapter: string; maxLogitDiff: number; identical: boolean } | null;
-    busy: string | null;
-    message: string | null;
-    status: string;
-  };
+  declare private ui: LmUi;
 
   private client: LmClient | null = null;
   private loading: Promise<LoadInfo> | null = null;
@@ -129,15 +143,7 @@ export class LoraLm extends LitElement {
 
   constructor() {
     super();
-    this.ui = {
-      info: {},
-      training: null,
-      samples: {},
-      merge: null,
-      busy: null,
-      message: null,
-      status: 'Loading the model…',
-    };
+    this.ui = freshUi();
     ({ settings: this.settings, errors: this.settingErrors } = parseSettings(this));
     this.near = new NearViewportController(this, () => this.start());
   }
@@ -312,15 +318,7 @@ export class LoraLm extends LitElement {
     this.active = null;
     this.merged = false;
     this.queue = Promise.resolve();
-    this.ui = {
-      info: {},
-      training: null,
-      samples: {},
-      merge: null,
-      busy: null,
-      message: null,
-      status: 'Loading the model…',
-    };
+    this.ui = freshUi();
   }
 
   private ensureLoaded(): Promise<LoadInfo> {
