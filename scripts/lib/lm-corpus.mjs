@@ -241,8 +241,8 @@ export function buildCorpora(root) {
   const base = [];
   prose.forEach((p, i) => {
     base.push(p);
-    const c = siteCode[(i + 1) / BASE_CODE_EVERY - 1];
-    if ((i + 1) % BASE_CODE_EVERY === 0 && c !== undefined) base.push(c);
+    const block = (i + 1) % BASE_CODE_EVERY === 0 ? siteCode[(i + 1) / BASE_CODE_EVERY - 1] : undefined;
+    if (block !== undefined) base.push(block);
   });
   /** @type {string[]} */
   const cards = [];
