@@ -41,16 +41,22 @@ async function loaded(el: Locator): Promise<void> {
   await expect.poll(() => el.evaluate((e) => (e as Api).adapters?.length ?? 0), { timeout: 30_000 }).toBeGreaterThan(1);
 }
 
+/** The LoRA lesson's `<lora-lm>`, events observed from the start, once its model has loaded. */
+async function onLesson(page: Page): Promise<Locator> {
+  await observe(page);
+  await page.goto('/lessons/lora-peft/');
+  const el = page.locator('lora-lm#lm');
+  await loaded(el);
+  return el;
+}
+
 test.describe('<lora-lm> on the LoRA lesson', () => {
   test.describe.configure({ timeout: 120_000 });
 
   test('trains the code adapter in the worker within 30 s, samples change, the main thread never blocks over 50 ms', async ({
     page,
   }) => {
-    await observe(page);
-    await page.goto('/lessons/lora-peft/');
-    const el = page.locator('lora-lm#lm');
-    await loaded(el);
+    const el = await onLesson(page);
     expect(await el.evaluate((e) => (e as Api).adapters)).toEqual(['code', 'cards']);
     const backend = await lmEvents(page, 'lm-backend');
     expect(backend[0]?.detail).toMatchObject({ backend: 'cpu', host: 'worker' });
@@ -94,10 +100,7 @@ test.describe('<lora-lm> on the LoRA lesson', () => {
   test('swap by keyboard, merge gives identical samples, unmerge; bad input changes nothing; axe clean', async ({
     page,
   }) => {
-    await observe(page);
-    await page.goto('/lessons/lora-peft/');
-    const el = page.locator('lora-lm#lm');
-    await loaded(el);
+    const el = await onLesson(page);
     await expect(el.locator('pre[data-sample="cards"]')).not.toContainText('no sample yet', { timeout: 30_000 });
     const untrained = await el.locator('pre[data-sample="cards"]').textContent();
     await el.evaluate((e) => (e as Api).train('cards', 60));

@@ -3,6 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtPages, builtHtml, DIST } from './support/site.ts';
+import { importKnownLog } from './support/srs.ts';
 import { WIDGET_CATALOG } from '../../src/lib/widget-catalog.ts';
 
 const pages = builtPages();
@@ -151,15 +152,7 @@ test.describe('the playground', () => {
   }) => {
     test.setTimeout(90_000);
     // A known log (tests/fixtures/srs/log-known.json's answers), imported on /review/ as a reader would.
-    const fixture = JSON.parse(readFileSync('tests/fixtures/srs/log-known.json', 'utf8')) as { now: string };
-    await page.clock.install({ time: Date.parse(fixture.now) });
-    await page.goto('/review/');
-    const quiz = page.locator('srs-quiz');
-    await expect(quiz.getByRole('button', { name: 'Study now' })).toBeVisible({ timeout: 20_000 });
-    const good = readFileSync('tests/fixtures/srs/progress-good.json', 'utf8');
-    expect(
-      await quiz.evaluate((el: HTMLElementTagNameMap['srs-quiz'], text: string) => el.importProgress(text), good),
-    ).toEqual({ added: 11, duplicates: 0 });
+    await importKnownLog(page);
 
     await page.goto('/playground/');
     for (const w of WIDGET_CATALOG) {

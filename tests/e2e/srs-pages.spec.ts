@@ -2,6 +2,7 @@ import type { SrsQuiz } from '../../widgets/srs-quiz/srs-quiz.ts';
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { builtPages, builtHtml } from './support/site.ts';
+import { importKnownLog } from './support/srs.ts';
 
 /** /review/ and /progress/ on the built site (test builds publish the two fixture decks). */
 test.use({ timezoneId: 'UTC' });
@@ -112,16 +113,7 @@ test('/progress/ fetches its widget and ts-fsrs with the page: the preloaded mod
 test('/progress/ shows the figures of a known log: reviews per day, retention achieved vs desired, forecast, mastery', async ({
   page,
 }) => {
-  const fixture = JSON.parse(readFileSync('tests/fixtures/srs/log-known.json', 'utf8')) as { now: string };
-  await page.clock.install({ time: Date.parse(fixture.now) });
-  await page.goto('/review/');
-  const quiz = page.locator('srs-quiz');
-  await expect(quiz.getByRole('button', { name: 'Study now' })).toBeVisible({ timeout: 20_000 });
-  const good = readFileSync('tests/fixtures/srs/progress-good.json', 'utf8');
-  expect(await quiz.evaluate((el: SrsQuiz, text: string) => el.importProgress(text), good)).toEqual({
-    added: 11,
-    duplicates: 0,
-  });
+  await importKnownLog(page);
   await page.goto('/progress/');
   const p = page.locator('srs-progress');
   // answers from tests/fixtures/srs/log-known.json (and tests/unit/srs/stats.test.ts)
