@@ -110,7 +110,9 @@ test.describe('<lora-lm> on the LoRA lesson', () => {
     const use = el.getByRole('button', { name: 'Use cards' });
     await use.focus();
     await page.keyboard.press('Enter');
-    await expect(el.getByRole('button', { name: 'In use' })).toBeVisible();
+    // The cards column's button (the base's reads "In use" too until the swap lands).
+    await expect(el.locator('[data-model="cards"]').getByRole('button', { name: 'In use' })).toBeVisible();
+    await expect(el.locator('[data-model="base"]').getByRole('button', { name: 'In use' })).toHaveCount(0);
     expect((await lmEvents(page, 'lm-swap')).map((e) => e.detail)).toEqual([{ adapter: 'cards' }]);
     const merged = await el.evaluate((e) => (e as Api).merge());
     expect(merged.adapter).toBe('cards');
